@@ -1,0 +1,34 @@
+# The two commands in the README: `make demo` and `make test`. Both set everything up first.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean-venv
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+
+# torch first, pinned, so pip takes the CPU build instead of a multi-GB CUDA one.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install "torch==2.13.0"
+	$(PY) -m pip install -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/feedback-mining run --sample --output outputs/demo
+
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/themes.py
+	$(PY) benchmarks/sentiment.py
+	$(PY) benchmarks/pii.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,50 @@
+"""Text normalisation: Unicode repair, markup removal, whitespace."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import ftfy
+
+_TAG = re.compile(r"<\s*(script|style)[^>]*>.*?<\s*/\s*\1\s*>|<!--.*?-->|<[^<>]{1,500}>", re.S | re.I)
+_BREAK_TAG = re.compile(r"<\s*(br|/p|/div|/li|p|div|li)\b[^>]*>", re.I)
+_MARKDOWN = re.compile(r"(\*\*|__|`{1,3})")
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def fix_unicode(text: str) -> str:
+    """Repair mojibake ("donâ€™t" -> "don't") and normalise to NFC."""
+    return unicodedata.normalize("NFC", ftfy.fix_text(text, normalization="NFC"))
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags and entities and light Markdown emphasis; keep the words."""
+    if "<" in text:
+        text = _BREAK_TAG.sub(" \n", text)
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return _MARKDOWN.sub("", text)
+
+
+def normalise_whitespace(text: str) -> str:
+    """Drop control characters, collapse runs of spaces, keep single line breaks."""
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def normalise(text: str, *, fix: bool = True, markup: bool = True) -> str:
+    """All of the above, in order.
+
+    >>> normalise("  <p>Refund&nbsp;took <b>3 weeks</b></p>  ")
+    'Refund took 3 weeks'
+    """
+    if fix:
+        text = fix_unicode(text)
+    if markup:
+        text = strip_markup(text)
+    return normalise_whitespace(text)

@@ -1,0 +1,259 @@
+"""Typed settings: one dataclass per stage, TOML files and ``section.key=value`` overrides.
+
+A job file looks like::
+
+    [input]
+    path = "survey.csv"
+    text = "comment"
+    score = "nps"
+    score_type = "nps"
+
+    [themes]
+    seed = 7
+
+and any value can be overridden on the command line with ``--set themes.seed=11``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, config_error
+
+SCORE_TYPES = ("nps", "csat", "rating")
+
+
+@dataclass
+class InputConfig:
+    """Where the feedback is and which columns mean what."""
+
+    path: str | None = None
+    text: str = "text"
+    id: str | None = None
+    score: str | None = None
+    score_type: str | None = None  # nps (0-10), csat (1-5) or rating (1-5)
+    date: str | None = None
+    segments: list[str] = field(default_factory=list)
+    sheet: str | None = None  # Excel sheet name; the first sheet by default
+    encoding: str | None = None  # detected when not given
+    delimiter: str | None = None  # detected when not given
+
+
+@dataclass
+class CleanConfig:
+    """Normalisation and what is set aside before modelling."""
+
+    fix_unicode: bool = True
+    strip_markup: bool = True
+    min_chars: int = 3
+    extra_non_answers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SegmentConfig:
+    """How a verbatim is split into segments (one issue each)."""
+
+    method: str = "none"  # "none": one segment per verbatim
+
+
+@dataclass
+class EmbedConfig:
+    """Which sentence embedding model turns text into vectors."""
+
+    model: str = "all-MiniLM-L6-v2"  # a name, a path, "static" (model2vec) or "hashing"
+    batch_size: int = 64
+    device: str = "cpu"
+    verify_checksum: bool = True
+
+
+@dataclass
+class ThemesConfig:
+    """Theme discovery with BERTopic; every sub-model is seeded."""
+
+    seed: int = 42
+    min_theme_size: int = 0  # 0: chosen from the number of texts
+    n_neighbors: int = 15
+    n_components: int = 5
+    n_keywords: int = 8
+    n_examples: int = 3
+    reduce_outliers: bool = True
+
+
+@dataclass
+class SentimentConfig:
+    """How sentiment in [-1, 1] is scored."""
+
+    method: str = "vader"
+    negative_below: float = -0.05
+    positive_above: float = 0.05
+
+
+@dataclass
+class ScoreConfig:
+    """Theme metrics and ranking."""
+
+    period: str = "M"  # pandas period alias for trends: "W" or "M"
+    min_mentions: int = 5  # below this a theme is marked as too small to judge
+
+
+@dataclass
+class OutputConfig:
+    """Where results go."""
+
+    dir: str = "outputs"
+    formats: list[str] = field(default_factory=lambda: ["csv", "parquet", "xlsx"])
+
+
+@dataclass
+class Config:
+    """All settings of a run.
+
+    Examples
+    --------
+    >>> cfg = Config().with_overrides(["themes.seed=7", "input.text=comment"])
+    >>> cfg.themes.seed, cfg.input.text
+    (7, 'comment')
+    """
+
+    input: InputConfig = field(default_factory=InputConfig)
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    themes: ThemesConfig = field(default_factory=ThemesConfig)
+    sentiment: SentimentConfig = field(default_factory=SentimentConfig)
+    score: ScoreConfig = field(default_factory=ScoreConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "config") -> Config:
+        cfg = cls()
+        for section, values in data.items():
+            if section not in _sections():
+                raise ConfigError(
+                    f"{source}: unknown section [{section}]; "
+                    f"allowed sections are {', '.join(_sections())}."
+                )
+            if not isinstance(values, dict):
+                raise config_error(section, "a table of settings", values)
+            for key, value in values.items():
+                cfg.set(f"{section}.{key}", value)
+        return cfg
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist; give the path of a TOML file.")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}.") from None
+        cfg = cls.from_dict(data, source=str(path))
+        # A relative input path in a job file is relative to the job file.
+        if cfg.input.path and not Path(cfg.input.path).is_absolute():
+            cfg.input.path = str((path.parent / cfg.input.path).resolve())
+        return cfg
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    # ------------------------------------------------------------------ changes
+    def set(self, dotted: str, value: Any) -> None:
+        """Set one value by its dotted name, checking the name and the type."""
+        section, _, key = dotted.partition(".")
+        if section not in _sections() or not key:
+            raise ConfigError(
+                f"unknown setting '{dotted}'; settings look like section.key with section "
+                f"one of {', '.join(_sections())}."
+            )
+        obj = getattr(self, section)
+        hints = typing.get_type_hints(type(obj))
+        if key not in hints:
+            allowed = ", ".join(f.name for f in dataclasses.fields(obj))
+            raise ConfigError(f"unknown setting '{dotted}'; [{section}] accepts {allowed}.")
+        setattr(obj, key, _coerce(dotted, value, hints[key]))
+
+    def with_overrides(self, overrides: list[str] | None) -> Config:
+        """Return a copy with ``section.key=value`` overrides applied (TOML value syntax)."""
+        cfg = Config.from_dict(self.to_dict())
+        for item in overrides or []:
+            name, sep, raw = item.partition("=")
+            if not sep:
+                raise ConfigError(f"override '{item}' must look like section.key=value.")
+            cfg.set(name.strip(), _parse_value(raw.strip()))
+        cfg.validate()
+        return cfg
+
+    def validate(self) -> Config:
+        if self.input.score_type is not None and self.input.score_type not in SCORE_TYPES:
+            raise config_error("input.score_type", f"one of {SCORE_TYPES}", self.input.score_type)
+        if self.themes.min_theme_size < 0:
+            raise config_error("themes.min_theme_size", "0 (automatic) or more", self.themes.min_theme_size)
+        if self.sentiment.negative_below > self.sentiment.positive_above:
+            raise config_error(
+                "sentiment.negative_below", "at most sentiment.positive_above",
+                self.sentiment.negative_below,
+            )
+        unknown = set(self.output.formats) - {"csv", "parquet", "xlsx"}
+        if unknown:
+            raise config_error("output.formats", "a list drawn from csv, parquet, xlsx", sorted(unknown))
+        return self
+
+
+def _sections() -> list[str]:
+    return [f.name for f in dataclasses.fields(Config)]
+
+
+def _parse_value(raw: str) -> Any:
+    """Parse a TOML value (``7``, ``true``, ``"x"``, ``["a", "b"]``); bare words stay strings."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _coerce(name: str, value: Any, hint: Any) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if value is None:
+        if type(None) in args:
+            return None
+        raise config_error(name, f"a value of type {hint}", value)
+    if origin in (list,) or hint is list:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list):
+            raise config_error(name, "a list", value)
+        return value
+    # Optional[X] -> X
+    if args and type(None) in args:
+        hint = next(a for a in args if a is not type(None))
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "false", "1", "0", "yes", "no"}:
+            return value.lower() in {"true", "1", "yes"}
+        raise config_error(name, "true or false", value)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise config_error(name, "a whole number", value)
+        try:
+            return int(value)
+        except ValueError:
+            raise config_error(name, "a whole number", value) from None
+    if hint is float:
+        if isinstance(value, bool):
+            raise config_error(name, "a number", value)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise config_error(name, "a number", value) from None
+    if hint is str:
+        return str(value)
+    return value

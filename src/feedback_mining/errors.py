@@ -1,0 +1,77 @@
+"""Error types and the catalogue of user-facing messages.
+
+Every error a user can cause says *where* (file, column, row or id), *what was expected*,
+*what was found* and *what to do*.  The CLI prints ``str(error)`` as one line and exits
+with ``error.exit_code``; a notebook user sees the same sentence in the exception.
+"""
+
+from __future__ import annotations
+
+
+class FeedbackMiningError(Exception):
+    """Base class of every error raised on purpose by feedback-mining."""
+
+    code = "FM000"
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class InputError(FeedbackMiningError, ValueError):
+    """The input file or table cannot be used as it is (exit code 2)."""
+
+    code = "FM100"
+    exit_code = 2
+
+
+class ConfigError(FeedbackMiningError, ValueError):
+    """A setting is unknown or has a value that is not allowed (exit code 3)."""
+
+    code = "FM200"
+    exit_code = 3
+
+
+class ModelError(FeedbackMiningError, RuntimeError):
+    """A model could not be loaded or does not match what was expected (exit code 4)."""
+
+    code = "FM300"
+    exit_code = 4
+
+
+class NotFittedError(FeedbackMiningError, AttributeError):
+    """A model was used before ``fit`` (exit code 5)."""
+
+    code = "FM400"
+    exit_code = 5
+
+
+class MissingExtraError(FeedbackMiningError, ImportError):
+    """An optional dependency is not installed (exit code 6)."""
+
+    code = "FM500"
+    exit_code = 6
+
+    def __init__(self, package: str, extra: str, purpose: str):
+        super().__init__(
+            f"{purpose} needs the package '{package}', which is not installed. "
+            f"Install it with: pip install 'feedback-mining[{extra}]'"
+        )
+
+
+def input_error(
+    where: str, expected: str, found: str, fix: str, code: str = "FM100"
+) -> InputError:
+    """Build an :class:`InputError` in the one shape every input message has."""
+    err = InputError(f"{where}: expected {expected}, found {found}. {fix}")
+    err.code = code
+    return err
+
+
+def config_error(param: str, allowed: str, received: object) -> ConfigError:
+    """Build a :class:`ConfigError`: which parameter, what is allowed, what was received."""
+    return ConfigError(f"setting '{param}' must be {allowed}; received {received!r}.")
