@@ -1,0 +1,223 @@
+"""Theme clustering that does not need to be told the number of themes.
+
+:class:`GraphThemeClusterer` builds a k-nearest-neighbour graph of the embeddings (UMAP's
+fuzzy-simplicial weights on exact cosine neighbours), splits it into communities with the
+Louvain method at several resolutions, and keeps the *coarsest* resolution whose silhouette
+(cosine, on the embeddings) is within ``tolerance`` of the best one.  Every text gets a theme
+(no outlier class); communities smaller than ``min_cluster_size`` join the community they are
+most connected to.
+
+Why this and not BERTopic's UMAP + HDBSCAN default: on Banking77, Bitext and CLINC150 it gives
+higher NMI and ARI, no texts without a theme, and far fewer fragments (see
+docs/BENCHMARKS.md, section "Themes").  The resolution is chosen from the data, so a corpus of
+a few broad problems gets few themes and a corpus of many narrow intents gets many.
+
+The class follows scikit-learn's estimator contract and can be passed to BERTopic as
+``hdbscan_model`` (with a do-nothing ``umap_model``, see :func:`identity_reducer`).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin
+
+from feedback_mining.errors import NotFittedError, config_error, input_error
+
+DEFAULT_RESOLUTIONS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+
+
+def _normalise(X: np.ndarray) -> np.ndarray:
+    X = np.asarray(X, dtype=np.float32)
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return X / norms
+
+
+def knn_graph(X: np.ndarray, n_neighbors: int):
+    """Symmetric fuzzy k-NN graph (scipy CSR) of L2-normalised rows, exact and deterministic."""
+    from sklearn.neighbors import NearestNeighbors
+    from umap.umap_ import fuzzy_simplicial_set
+
+    k = min(n_neighbors, len(X) - 1)
+    dists, idx = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(
+        X
+    ).kneighbors(X)
+    graph, _, _ = fuzzy_simplicial_set(
+        X, k + 1, np.random.RandomState(0), "cosine", knn_indices=idx, knn_dists=dists
+    )
+    return graph.tocsr()
+
+
+def louvain_labels(graph, resolution: float, seed: int) -> np.ndarray:
+    """Louvain communities of a weighted scipy graph, numbered by decreasing size."""
+    import networkx as nx
+    import scipy.sparse as sp
+
+    g = nx.from_scipy_sparse_array(sp.triu(graph, 1).tocsr())
+    communities = nx.community.louvain_communities(
+        g, weight="weight", resolution=resolution, seed=seed
+    )
+    communities = sorted(communities, key=lambda c: (-len(c), min(c)))
+    labels = np.empty(graph.shape[0], dtype=np.int64)
+    for cid, members in enumerate(communities):
+        labels[list(members)] = cid
+    return labels
+
+
+def _absorb_small(graph, labels: np.ndarray, X: np.ndarray, min_size: int) -> np.ndarray:
+    """Move members of communities smaller than ``min_size`` to their best-connected theme."""
+    labels = labels.copy()
+    ids, counts = np.unique(labels, return_counts=True)
+    small = set(ids[counts < min_size].tolist())
+    if not small or len(small) == len(ids):
+        return _renumber(labels)
+    big = [c for c in ids if c not in small]
+    centroids = _normalise(np.stack([X[labels == c].mean(0) for c in big]))
+    big_arr = np.array(big)
+    for i in np.flatnonzero(np.isin(labels, list(small))):
+        row = graph.getrow(i)
+        best, best_w = None, 0.0
+        for j, w in zip(row.indices, row.data):
+            if labels[j] not in small and w > best_w:
+                best, best_w = labels[j], w
+        if best is None:
+            best = big_arr[int(np.argmax(centroids @ X[i]))]
+        labels[i] = best
+    return _renumber(labels)
+
+
+def _renumber(labels: np.ndarray) -> np.ndarray:
+    """Renumber themes 0..k-1 by decreasing size (ties by first member)."""
+    ids, first, counts = np.unique(labels, return_index=True, return_counts=True)
+    order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
+    mapping = {ids[i]: new for new, i in enumerate(order)}
+    return np.array([mapping[v] for v in labels], dtype=np.int64)
+
+
+class GraphThemeClusterer(ClusterMixin, BaseEstimator):
+    """Cluster embeddings into themes without being told how many.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=15
+        Neighbours per text in the k-NN graph.
+    resolutions : sequence of float, optional
+        Louvain resolutions to try (higher gives more, smaller themes).  Default
+        ``(0.5, 1, 2, 4, 8, 16, 32)``.
+    tolerance : float, default=0.05
+        Keep the coarsest resolution whose silhouette is at least ``(1 - tolerance)`` times
+        the best silhouette over ``resolutions``.  0 keeps the best silhouette.
+    min_cluster_size : int, default=3
+        Communities with fewer texts join the theme they are most connected to.
+    silhouette_sample : int, default=4000
+        Texts sampled (with ``random_state``) to compute the silhouette on large corpora.
+    random_state : int or None, default=None
+        Seed for Louvain and the silhouette sample; the same seed gives the same themes.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+        Theme of each text, 0..k-1 by decreasing size; never -1.
+    resolution_ : float
+        The resolution that was kept.
+    silhouettes_ : dict
+        Silhouette of each resolution tried.
+    centroids_ : ndarray of shape (k, n_features)
+        Normalised mean embedding of each theme (used by :meth:`predict`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> centres = rng.normal(size=(3, 16))
+    >>> X = np.vstack([c + 0.05 * rng.normal(size=(30, 16)) for c in centres])
+    >>> GraphThemeClusterer(random_state=0).fit(X).labels_.max() + 1
+    3
+    """
+
+    def __init__(
+        self,
+        *,
+        n_neighbors: int = 15,
+        resolutions: Sequence[float] | None = None,
+        tolerance: float = 0.05,
+        min_cluster_size: int = 3,
+        silhouette_sample: int = 4000,
+        random_state: int | None = None,
+    ):
+        self.n_neighbors = n_neighbors
+        self.resolutions = resolutions
+        self.tolerance = tolerance
+        self.min_cluster_size = min_cluster_size
+        self.silhouette_sample = silhouette_sample
+        self.random_state = random_state
+
+    def _check_params(self) -> tuple[float, ...]:
+        if not isinstance(self.n_neighbors, (int, np.integer)) or self.n_neighbors < 2:
+            raise config_error("n_neighbors", "an integer >= 2", self.n_neighbors)
+        if not 0 <= float(self.tolerance) < 1:
+            raise config_error("tolerance", "a number in [0, 1)", self.tolerance)
+        if not isinstance(self.min_cluster_size, (int, np.integer)) or self.min_cluster_size < 1:
+            raise config_error("min_cluster_size", "an integer >= 1", self.min_cluster_size)
+        res = tuple(DEFAULT_RESOLUTIONS if self.resolutions is None else self.resolutions)
+        if not res or any(float(r) <= 0 for r in res):
+            raise config_error("resolutions", "a non-empty list of positive numbers", res)
+        return tuple(sorted(float(r) for r in res))
+
+    def fit(self, X, y=None):
+        """Find themes in ``X`` (n_samples, n_features); ``y`` is ignored."""
+        from sklearn.metrics import silhouette_score
+
+        resolutions = self._check_params()
+        X = np.asarray(X)
+        if X.ndim != 2 or len(X) < 3:
+            raise input_error(
+                "embeddings", "a 2-D array with at least 3 rows", f"shape {X.shape}",
+                "Give the clusterer one embedding per text, and at least 3 texts.",
+            )
+        Xn = _normalise(X)
+        seed = 0 if self.random_state is None else int(self.random_state)
+        graph = knn_graph(Xn, self.n_neighbors)
+        sample = min(int(self.silhouette_sample), len(Xn))
+        candidates: list[tuple[float, np.ndarray, float]] = []
+        for res in resolutions:
+            labels = louvain_labels(graph, res, seed)
+            if labels.max() == 0 or labels.max() >= len(Xn) - 1:
+                sil = -1.0
+            else:
+                sil = float(
+                    silhouette_score(
+                        Xn, labels, metric="cosine", sample_size=sample, random_state=seed
+                    )
+                )
+            candidates.append((res, labels, sil))
+        best = max(s for _, _, s in candidates)
+        floor = best - abs(best) * float(self.tolerance)
+        res, labels, _ = next(c for c in candidates if c[2] >= floor)
+        labels = _absorb_small(graph, labels, Xn, int(self.min_cluster_size))
+        self.resolution_ = res
+        self.silhouettes_ = {r: s for r, _, s in candidates}
+        self.labels_ = labels
+        self.n_clusters_ = int(labels.max()) + 1
+        self.centroids_ = _normalise(
+            np.stack([Xn[labels == c].mean(0) for c in range(self.n_clusters_)])
+        )
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        """Theme of new embeddings: the most similar theme centroid."""
+        if not hasattr(self, "centroids_"):
+            raise NotFittedError("GraphThemeClusterer.predict was called before fit.")
+        return np.argmax(_normalise(np.asarray(X)) @ self.centroids_.T, axis=1)
+
+
+def identity_reducer():
+    """A do-nothing dimensionality reducer for BERTopic's ``umap_model``.
+
+    :class:`GraphThemeClusterer` works on the full embeddings, so BERTopic must not reduce them.
+    """
+    from bertopic.dimensionality import BaseDimensionalityReduction
+
+    return BaseDimensionalityReduction()
