@@ -25,7 +25,8 @@ from sklearn.base import BaseEstimator, ClusterMixin
 
 from feedback_mining.errors import NotFittedError, config_error, input_error
 
-DEFAULT_RESOLUTIONS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+# 0.25 to 32 in steps of sqrt(2): from a few broad themes to many narrow ones.
+DEFAULT_RESOLUTIONS: tuple[float, ...] = tuple(round(0.25 * 2 ** (i / 2), 4) for i in range(15))
 
 
 def _normalise(X: np.ndarray) -> np.ndarray:
@@ -104,8 +105,8 @@ class GraphThemeClusterer(ClusterMixin, BaseEstimator):
     n_neighbors : int, default=15
         Neighbours per text in the k-NN graph.
     resolutions : sequence of float, optional
-        Louvain resolutions to try (higher gives more, smaller themes).  Default
-        ``(0.5, 1, 2, 4, 8, 16, 32)``.
+        Louvain resolutions to try (higher gives more, smaller themes).  Default: 0.25 to
+        32 in steps of sqrt(2).
     tolerance : float, default=0.05
         Keep the coarsest resolution whose silhouette is at least ``(1 - tolerance)`` times
         the best silhouette over ``resolutions``.  0 keeps the best silhouette.
