@@ -37,18 +37,45 @@ def _normalise(X: np.ndarray) -> np.ndarray:
 
 
 def knn_graph(X: np.ndarray, n_neighbors: int):
-    """Symmetric fuzzy k-NN graph (scipy CSR) of L2-normalised rows, exact and deterministic."""
-    from sklearn.neighbors import NearestNeighbors
-    from umap.umap_ import fuzzy_simplicial_set
+    """Symmetric fuzzy k-NN graph (scipy CSR) of L2-normalised rows, exact and deterministic.
 
-    k = min(n_neighbors, len(X) - 1)
+    The edge weights are UMAP's fuzzy-simplicial-set memberships (McInnes et al., 2018):
+    each text's distances are rescaled so that its nearest neighbour has weight 1 and the
+    weights sum to log2(k); the two directions are then combined as a fuzzy union.  Written
+    in numpy so that no numba compilation is needed.
+    """
+    import scipy.sparse as sp
+    from sklearn.neighbors import NearestNeighbors
+
+    n = len(X)
+    k = min(int(n_neighbors), n - 1)
     dists, idx = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(
         X
     ).kneighbors(X)
-    graph, _, _ = fuzzy_simplicial_set(
-        X, k + 1, np.random.RandomState(0), "cosine", knn_indices=idx, knn_dists=dists
-    )
-    return graph.tocsr()
+    # drop each point itself (it may not come first when there are exact duplicates)
+    not_self = idx != np.arange(n)[:, None]
+    keep = np.cumsum(not_self, axis=1) <= k
+    mask = not_self & keep
+    idx = idx[mask].reshape(n, k)
+    dists = np.maximum(dists[mask].reshape(n, k), 0.0)
+    positive = np.where(dists > 0, dists, np.inf)
+    rho = positive.min(axis=1)
+    rho[~np.isfinite(rho)] = 0.0
+    gaps = np.maximum(dists - rho[:, None], 0.0)
+    target = np.log2(k)
+    lo, hi = np.zeros(n), np.full(n, np.inf)
+    sigma = np.ones(n)
+    for _ in range(64):  # bisection for every point at once
+        total = np.exp(-gaps / sigma[:, None]).sum(axis=1)
+        too_big = total > target
+        hi = np.where(too_big, sigma, hi)
+        lo = np.where(too_big, lo, sigma)
+        sigma = np.where(np.isinf(hi), sigma * 2, (lo + hi) / 2)
+    sigma = np.maximum(sigma, 1e-3 * dists.mean(axis=1).clip(min=1e-12))
+    weights = np.exp(-gaps / sigma[:, None])
+    a = sp.csr_matrix((weights.ravel(), (np.repeat(np.arange(n), k), idx.ravel())), shape=(n, n))
+    product = a.multiply(a.T)
+    return (a + a.T - product).tocsr()
 
 
 def louvain_labels(graph, resolution: float, seed: int) -> np.ndarray:
@@ -68,25 +95,36 @@ def louvain_labels(graph, resolution: float, seed: int) -> np.ndarray:
 
 
 def _absorb_small(graph, labels: np.ndarray, X: np.ndarray, min_size: int) -> np.ndarray:
-    """Move members of communities smaller than ``min_size`` to their best-connected theme."""
-    labels = labels.copy()
-    ids, counts = np.unique(labels, return_counts=True)
-    small = set(ids[counts < min_size].tolist())
-    if not small or len(small) == len(ids):
-        return _renumber(labels)
-    big = [c for c in ids if c not in small]
-    centroids = _normalise(np.stack([X[labels == c].mean(0) for c in big]))
-    big_arr = np.array(big)
-    for i in np.flatnonzero(np.isin(labels, list(small))):
-        row = graph.getrow(i)
-        best, best_w = None, 0.0
-        for j, w in zip(row.indices, row.data):
-            if labels[j] not in small and w > best_w:
-                best, best_w = labels[j], w
-        if best is None:
-            best = big_arr[int(np.argmax(centroids @ X[i]))]
-        labels[i] = best
-    return _renumber(labels)
+    """Fold communities smaller than ``min_size``, smallest first, into the community they
+    share the most graph weight with (as a whole, so texts that belong together stay so)."""
+    import scipy.sparse as sp
+
+    labels = _renumber(labels)
+    k = int(labels.max()) + 1
+    member = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
+                           shape=(k, len(labels)))
+    between = (member @ graph @ member.T).toarray()
+    np.fill_diagonal(between, 0.0)
+    sizes = np.bincount(labels, minlength=k).astype(np.int64)
+    target = np.arange(k)
+    for c in sorted(range(k), key=lambda c: (sizes[c], c)):
+        if sizes[c] >= min_size or sizes[c] == 0:
+            continue
+        weights = between[c].copy()
+        weights[sizes == 0] = 0.0
+        weights[c] = 0.0
+        if weights.max() <= 0:
+            continue  # an island: it stays a theme of its own
+        t = int(np.argmax(weights))
+        target[target == c] = t
+        sizes[t] += sizes[c]
+        sizes[c] = 0
+        between[t] += between[c]
+        between[:, t] += between[:, c]
+        between[c] = 0.0
+        between[:, c] = 0.0
+        between[t, t] = 0.0
+    return _renumber(target[labels])
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
