@@ -82,6 +82,11 @@ class ThemesConfig:
     n_keywords: int = 8
     n_examples: int = 3
     reduce_outliers: bool = True
+    method: str = "graph"  # "graph" (chooses the number of themes) or "hdbscan" (BERTopic's)
+    taxonomy: str = ""  # known themes: a TOML/YAML file or a packaged name ("returns_refunds")
+    n_parents: int = 10  # parent themes over the themes; 0 for none
+    merge_below: int = 0  # themes smaller than this fold into a similar sibling; 0: 2 x min size
+    merge_similarity: float = 0.8  # cosine similarity needed to fold a small theme
 
 
 @dataclass
@@ -195,6 +200,13 @@ class Config:
             raise config_error("input.score_type", f"one of {SCORE_TYPES}", self.input.score_type)
         if self.themes.min_theme_size < 0:
             raise config_error("themes.min_theme_size", "0 (automatic) or more", self.themes.min_theme_size)
+        if self.themes.method not in ("graph", "hdbscan"):
+            raise config_error("themes.method", "'graph' or 'hdbscan'", self.themes.method)
+        if self.themes.n_parents < 0:
+            raise config_error("themes.n_parents", "0 (no parents) or more", self.themes.n_parents)
+        if not -1.0 <= self.themes.merge_similarity <= 1.0:
+            raise config_error("themes.merge_similarity", "a cosine similarity in [-1, 1]",
+                               self.themes.merge_similarity)
         if self.sentiment.negative_below > self.sentiment.positive_above:
             raise config_error(
                 "sentiment.negative_below", "at most sentiment.positive_above",

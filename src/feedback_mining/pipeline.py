@@ -196,10 +196,14 @@ class Pipeline:
         if model is None:
             th = cfg.themes
             model = ThemeModel(seed=th.seed, min_theme_size=th.min_theme_size,
-                               n_neighbors=th.n_neighbors, n_components=th.n_components,
-                               n_keywords=th.n_keywords, n_examples=th.n_examples,
-                               reduce_outliers=th.reduce_outliers)
-            theme_ids = model.fit_transform(segments["text"].tolist(), embeddings)
+                               method=th.method, n_neighbors=th.n_neighbors,
+                               n_components=th.n_components, n_keywords=th.n_keywords,
+                               n_examples=th.n_examples, reduce_outliers=th.reduce_outliers,
+                               taxonomy=th.taxonomy or None, n_parents=th.n_parents,
+                               merge_below=th.merge_below,
+                               merge_similarity=th.merge_similarity)
+            theme_ids = model.fit_transform(segments["text"].tolist(), embeddings,
+                                            encode=embedder.encode)
         else:
             theme_ids = model.transform(embeddings)
         t = lap("themes", t)
@@ -218,6 +222,9 @@ class Pipeline:
         documents = _attach_to_documents(documents, segments, labels)
         themes = theme_table(segments, documents, model.themes_, score_type=score_type,
                              sentiment=cfg.sentiment, config=cfg.score)
+        extra = [c for c in ("is_new", "parent_id", "parent_label") if c in model.themes_]
+        if extra and len(themes):
+            themes = themes.merge(model.themes_[["theme_id", *extra]], on="theme_id", how="left")
         t = lap("score", t)
 
         set_aside = documents["set_aside"].dropna().value_counts()

@@ -1,10 +1,19 @@
-"""Theme discovery, labels and the saved theme model."""
+"""Theme discovery, labels, known themes (taxonomy), parent themes, edits, the saved model."""
 
+from .cluster import GraphThemeClusterer
+from .evaluate import cluster_scores, evaluate_frame
 from .labels import KeyphraseLabeler, PhraseAnalyzer
 from .model import OUTLIER, ThemeModel, auto_min_theme_size, theme_keywords
+from .taxonomy import KnownTheme, Taxonomy, load_taxonomy
 
 __all__ = [
     "OUTLIER",
+    "GraphThemeClusterer",
+    "KnownTheme",
+    "Taxonomy",
+    "cluster_scores",
+    "evaluate_frame",
+    "load_taxonomy",
     "KeyphraseLabeler",
     "PhraseAnalyzer",
     "ThemeModel",

@@ -1,7 +1,10 @@
 """The theme model: BERTopic with every sub-model explicit and seeded, plus centroids.
 
-``fit`` discovers themes with BERTopic (UMAP -> HDBSCAN -> class-based TF-IDF), reassigns
-outliers that sit close enough to a theme, numbers themes by size and labels them.
+``fit`` first gives texts that match a known theme of a taxonomy (if one is set) to that
+theme, then discovers new themes in the rest with BERTopic (by default a graph clusterer
+that chooses the number of themes itself, :class:`~.cluster.GraphThemeClusterer`; or
+UMAP -> HDBSCAN), folds small themes into a similar sibling, numbers themes by size, labels
+them and groups them under a few parent themes.
 ``transform`` assigns new texts to the known themes by cosine similarity to each theme's
 centroid, so a saved model (safetensors + JSON, no pickle) can label next week's feedback
 without refitting and without running any code from the model folder.
@@ -17,13 +20,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ModelError, NotFittedError, config_error
+from ..errors import ModelError, NotFittedError, config_error, input_error
+from .edit import ThemeEditsMixin
+from .hierarchy import parent_groups, small_theme_merges
 from .labels import KeyphraseLabeler, PhraseAnalyzer, dedupe_labels
 
 log = logging.getLogger(__name__)
 
 OUTLIER = -1
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+METHODS = ("graph", "hdbscan")
+THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "examples", "is_new", "parent_id",
+                 "parent_label"]
 
 
 def auto_min_theme_size(n_texts: int) -> int:
@@ -31,17 +39,23 @@ def auto_min_theme_size(n_texts: int) -> int:
     return int(np.clip(round(n_texts * 0.003), 5, 50))
 
 
-class ThemeModel:
+class ThemeModel(ThemeEditsMixin):
     """Discover themes in embedded texts and assign new texts to them.
 
     Parameters
     ----------
     seed : int
-        Seeds UMAP; with the same input, the same seed gives the same themes.
+        Seeds every random step; with the same input, the same seed gives the same themes.
     min_theme_size : int
-        Smallest theme HDBSCAN may form; 0 chooses it from the number of texts.
-    n_neighbors, n_components : int
-        UMAP's neighbourhood size and output dimension.
+        Smallest theme the clustering may form; 0 chooses it from the number of texts.
+    method : {"graph", "hdbscan"}
+        ``"graph"`` (default): Louvain on a k-NN graph of the full embeddings at the
+        resolution the data support (:class:`~.cluster.GraphThemeClusterer`), every text
+        gets a theme.  ``"hdbscan"``: BERTopic's UMAP -> HDBSCAN.
+    n_neighbors : int
+        Neighbours per text in the graph (``"graph"``) or in UMAP (``"hdbscan"``).
+    n_components : int
+        UMAP's output dimension (``"hdbscan"`` only).
     n_keywords, n_examples : int
         Keywords and representative verbatims kept per theme.
     reduce_outliers : bool
@@ -50,15 +64,30 @@ class ThemeModel:
     assign_threshold : float
         Minimum cosine similarity to a theme centroid for :meth:`transform` (and outlier
         reduction) to assign a text to that theme.
+    taxonomy : str, Path or Taxonomy, optional
+        Known themes (a TOML/YAML file, or a packaged name such as ``"returns_refunds"``).
+        Texts similar enough to a known theme join it and keep its name; the others are
+        clustered into new themes (``is_new`` True).  ``fit`` then needs ``encode``.
+    n_parents : int
+        Parent themes to group the themes under (two levels); 0 for no parents.
+    merge_below : int
+        Themes with fewer texts fold into their most similar sibling (same parent) when
+        their centroids' cosine similarity is at least ``merge_similarity``; 0 means twice
+        the smallest theme size.
+    merge_similarity : float
+        See ``merge_below``.
     labeler : object with ``label(keywords, texts) -> str``, optional
-        Defaults to :class:`~feedback_mining.themes.labels.KeyphraseLabeler`.
+        Defaults to :class:`~feedback_mining.themes.labels.KeyphraseLabeler`; plug in your
+        own (an LLM, say): it gets the theme's (phrase, weight) pairs, strongest first, and
+        up to 200 of its texts, and returns a short label.
 
     Attributes
     ----------
     labels_ : ndarray of int
         Theme id per fitted text; -1 means no theme.
     themes_ : DataFrame
-        One row per theme: theme_id, label, keywords, size, examples.
+        One row per theme: theme_id, label, keywords, size, examples, is_new (False for a
+        taxonomy theme), parent_id, parent_label.
     centroids_ : ndarray of shape (n_themes, dim)
         Unit-length mean embedding of each theme, row i for ``themes_.theme_id[i]``.
 
@@ -71,44 +100,123 @@ class ThemeModel:
     [20, 20]
     """
 
-    def __init__(self, *, seed: int = 42, min_theme_size: int = 0, n_neighbors: int = 15,
-                 n_components: int = 5, n_keywords: int = 8, n_examples: int = 3,
-                 reduce_outliers: bool = True, assign_threshold: float = 0.5,
-                 labeler=None):
+    def __init__(self, *, seed: int = 42, min_theme_size: int = 0, method: str = "graph",
+                 n_neighbors: int = 15, n_components: int = 5, n_keywords: int = 8,
+                 n_examples: int = 3, reduce_outliers: bool = True,
+                 assign_threshold: float = 0.5, taxonomy=None, n_parents: int = 10,
+                 merge_below: int = 0, merge_similarity: float = 0.8, labeler=None):
         self.seed = seed
         self.min_theme_size = min_theme_size
+        self.method = method
         self.n_neighbors = n_neighbors
         self.n_components = n_components
         self.n_keywords = n_keywords
         self.n_examples = n_examples
         self.reduce_outliers = reduce_outliers
         self.assign_threshold = assign_threshold
+        self.taxonomy = taxonomy
+        self.n_parents = n_parents
+        self.merge_below = merge_below
+        self.merge_similarity = merge_similarity
         self.labeler = labeler
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, texts: Sequence[str], embeddings: np.ndarray) -> ThemeModel:
+    def fit(self, texts: Sequence[str], embeddings: np.ndarray, *,
+            encode=None) -> ThemeModel:
+        """Find themes in ``texts`` with their ``embeddings`` (rows of unit length).
+
+        ``encode`` (an embedder's ``encode``) embeds the taxonomy's phrases; it is needed
+        only when ``taxonomy`` is set, and must be the embedder that made ``embeddings``.
+        """
         texts = [str(t) for t in texts]
         embeddings = _check_embeddings(texts, embeddings)
+        if self.method not in METHODS:
+            raise config_error("themes.method", f"one of {METHODS}", self.method)
+        if not isinstance(self.n_parents, (int, np.integer)) or self.n_parents < 0:
+            raise config_error("themes.n_parents", "0 (no parents) or more", self.n_parents)
         n = len(texts)
         min_size = self.min_theme_size or auto_min_theme_size(n)
         if min_size < 2:
             raise config_error("themes.min_theme_size", "at least 2 (or 0 for automatic)",
                                self.min_theme_size)
         self.min_theme_size_ = min_size
-        if n < max(2 * min_size, 10) or len(set(texts)) < 3:
-            log.info("only %d texts: one theme for all of them", n)
-            labels = np.zeros(n, dtype=int)
-        else:
-            labels = self._cluster(texts, embeddings, min_size)
-        if self.reduce_outliers and (labels == OUTLIER).any() and (labels != OUTLIER).any():
-            labels = _reassign_outliers(labels, embeddings, self.assign_threshold)
-        labels = _renumber_by_size(labels)
-        self.labels_ = labels
-        self._describe(texts, embeddings, labels)
+        self._fit_texts, self._fit_embeddings = texts, embeddings  # for split(); not saved
+        known, known_names = self._match_taxonomy(embeddings, encode)
+        rest = np.flatnonzero(known < 0)
+        labels = np.full(n, OUTLIER, dtype=int)
+        if len(rest):
+            rest_texts = [texts[i] for i in rest]
+            if len(rest) < max(2 * min_size, 10) or len(set(rest_texts)) < 3:
+                log.info("only %d texts to cluster: one theme for all of them", len(rest))
+                labels[rest] = 0
+            else:
+                labels[rest] = self._cluster(rest_texts, embeddings[rest], min_size)
+        new = labels[rest]
+        if self.reduce_outliers and (new == OUTLIER).any() and (new != OUTLIER).any():
+            labels[rest] = _reassign_outliers(new, embeddings[rest], self.assign_threshold)
+        # known themes take ids after the new ones until everything is renumbered by size
+        offset = int(labels.max()) + 1 if (labels >= 0).any() else 0
+        labels = np.where(known >= 0, offset + known, labels)
+        names = {offset + k: name for k, name in enumerate(known_names)}
+        labels = self._fold_small(labels, embeddings, min_size, set(names))
+        renumbered = _renumber_by_size(labels)
+        names = {int(renumbered[np.flatnonzero(labels == old)[0]]): name
+                 for old, name in names.items() if (labels == old).any()}
+        self.labels_ = renumbered
+        self._describe(texts, embeddings, renumbered, names)
         return self
 
-    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
-        return self.fit(texts, embeddings).labels_
+    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray, *,
+                      encode=None) -> np.ndarray:
+        return self.fit(texts, embeddings, encode=encode).labels_
+
+    def _labeler(self):
+        return self.labeler or KeyphraseLabeler()
+
+    def _match_taxonomy(self, embeddings: np.ndarray, encode) -> tuple[np.ndarray, list[str]]:
+        """Index of the known theme each text joins (-1: none) and the known themes' names."""
+        from .taxonomy import Taxonomy, load_taxonomy, match_known, phrase_vectors
+
+        if self.taxonomy is None or self.taxonomy == "":
+            return np.full(len(embeddings), -1, dtype=int), []
+        taxonomy = self.taxonomy if isinstance(self.taxonomy, Taxonomy) \
+            else load_taxonomy(self.taxonomy)
+        if encode is None:
+            raise input_error("ThemeModel.fit", "encode=<the embedder's encode> to embed the "
+                              "taxonomy's phrases", "no encode",
+                              "Pass encode=embedder.encode (the pipeline does this for you).")
+        vectors, owner = phrase_vectors(taxonomy, encode)
+        if vectors.shape[1] != embeddings.shape[1]:
+            raise input_error("ThemeModel.fit", f"taxonomy phrases embedded in {embeddings.shape[1]}"
+                              " dimensions like the texts", f"{vectors.shape[1]}",
+                              "Pass the encode of the embedder that embedded the texts.")
+        known, _ = match_known(embeddings, vectors, owner, len(taxonomy.themes),
+                               taxonomy.threshold)
+        self.taxonomy_ = taxonomy
+        log.info("%d of %d texts joined a known theme", int((known >= 0).sum()), len(known))
+        return known, taxonomy.names
+
+    def _fold_small(self, labels: np.ndarray, embeddings: np.ndarray, min_size: int,
+                    known: set[int]) -> np.ndarray:
+        """Fold small new themes into their most similar sibling (same parent)."""
+        ids = sorted(t for t in set(labels.tolist()) if t != OUTLIER)
+        if len(ids) < 2:
+            return labels
+        centroids = np.vstack([_unit(embeddings[labels == t].mean(axis=0)) for t in ids])
+        sizes = np.array([(labels == t).sum() for t in ids])
+        parents = parent_groups(centroids, sizes, self.n_parents) if self.n_parents \
+            else np.zeros(len(ids), dtype=np.int64)
+        # a known theme is nobody's sibling: it is neither folded nor folded into
+        parents = np.where([t in known for t in ids], -1 - np.arange(len(ids)), parents)
+        merges = small_theme_merges(centroids, sizes, parents,
+                                    min_size=self.merge_below or 2 * min_size,
+                                    merge_similarity=float(self.merge_similarity))
+        out = labels.copy()
+        for small, target in merges.items():
+            out[labels == ids[small]] = ids[target]
+        if merges:
+            log.info("folded %d small themes into similar siblings", len(merges))
+        return out
 
     def _cluster(self, texts: list[str], embeddings: np.ndarray, min_size: int) -> np.ndarray:
         from bertopic import BERTopic
@@ -117,13 +225,22 @@ class ThemeModel:
         from sklearn.feature_extraction.text import CountVectorizer
         from umap import UMAP
 
+        from .cluster import GraphThemeClusterer, identity_reducer
+
         n = len(texts)
-        umap_model = UMAP(
-            n_neighbors=min(self.n_neighbors, n - 1), n_components=min(self.n_components, n - 2),
-            min_dist=0.0, metric="cosine", random_state=self.seed, n_jobs=1,
-        )
-        hdbscan_model = HDBSCAN(min_cluster_size=min_size, metric="euclidean",
-                                cluster_selection_method="eom", prediction_data=False)
+        if self.method == "graph":
+            umap_model = identity_reducer()
+            hdbscan_model = GraphThemeClusterer(n_neighbors=self.n_neighbors,
+                                                min_cluster_size=min_size,
+                                                random_state=self.seed)
+        else:
+            umap_model = UMAP(
+                n_neighbors=min(self.n_neighbors, n - 1),
+                n_components=min(self.n_components, n - 2),
+                min_dist=0.0, metric="cosine", random_state=self.seed, n_jobs=1,
+            )
+            hdbscan_model = HDBSCAN(min_cluster_size=min_size, metric="euclidean",
+                                    cluster_selection_method="eom", prediction_data=False)
         topic_model = BERTopic(
             embedding_model=None,
             umap_model=umap_model,
@@ -139,25 +256,64 @@ class ThemeModel:
         self.bertopic_ = topic_model
         return np.asarray(topics, dtype=int)
 
-    def _describe(self, texts: list[str], embeddings: np.ndarray, labels: np.ndarray) -> None:
+    def _describe(self, texts: list[str], embeddings: np.ndarray, labels: np.ndarray,
+                  known: dict[int, str] | None = None) -> None:
+        known = known or {}
         ids = sorted(t for t in set(labels.tolist()) if t != OUTLIER)
         self.centroids_ = np.vstack([_unit(embeddings[labels == t].mean(axis=0)) for t in ids]) \
             if ids else np.zeros((0, embeddings.shape[1]), dtype=np.float32)
         keywords = theme_keywords(texts, labels, ids, self.n_keywords)
-        labeler = self.labeler or KeyphraseLabeler()
+        labeler = self._labeler()
         rows = []
         for i, t in enumerate(ids):
             members = np.flatnonzero(labels == t)
             examples = _representative(texts, embeddings, members, self.centroids_[i],
                                        self.n_examples)
-            label = labeler.label(keywords[t], [texts[j] for j in members[:200]])
+            label = known.get(t) or labeler.label(keywords[t],
+                                                  [texts[j] for j in members[:200]])
             rows.append({"theme_id": t, "label": label,
                          "keywords": [w for w, _ in keywords[t]],
-                         "size": int(len(members)), "examples": examples})
-        frame = pd.DataFrame(rows, columns=["theme_id", "label", "keywords", "size", "examples"])
+                         "size": int(len(members)), "examples": examples,
+                         "is_new": t not in known})
+        frame = pd.DataFrame(rows, columns=THEME_COLUMNS[:6])
         if len(frame):
-            frame["label"] = dedupe_labels(frame["label"].tolist(), frame["keywords"].tolist())
+            new = frame["is_new"].to_numpy()
+            deduped = dedupe_labels(frame["label"].tolist(), frame["keywords"].tolist())
+            frame["label"] = np.where(new, deduped, frame["label"])  # known names stay as given
         self.themes_ = frame
+        self._describe_parents(texts, labels)
+
+    def _describe_parents(self, texts: list[str], labels: np.ndarray) -> None:
+        """Group the themes under ``n_parents`` parent themes and label each parent."""
+        frame = self.themes_
+        ids = frame["theme_id"].tolist()
+        if not ids:
+            self.themes_ = frame.assign(parent_id=pd.Series(dtype=int),
+                                        parent_label=pd.Series(dtype=object))
+            return
+        if not self.n_parents:
+            frame["parent_id"] = frame["theme_id"].astype(int)
+            frame["parent_label"] = frame["label"]
+            self.themes_ = frame[THEME_COLUMNS]
+            return
+        parents = parent_groups(self.centroids_, frame["size"].to_numpy(), int(self.n_parents))
+        parent_of = dict(zip(ids, parents.tolist(), strict=True))
+        text_parent = np.array([parent_of.get(t, OUTLIER) for t in labels.tolist()])
+        pids = sorted(set(parents.tolist()))
+        keywords = theme_keywords(texts, text_parent, pids, self.n_keywords)
+        labeler = self._labeler()
+        names = []
+        for p in pids:
+            children = frame[parents == p]
+            if len(children) == 1:
+                names.append(children["label"].iloc[0])
+            else:
+                members = np.flatnonzero(text_parent == p)
+                names.append(labeler.label(keywords[p], [texts[j] for j in members[:200]]))
+        names = dedupe_labels(names, [[w for w, _ in keywords[p]] for p in pids])
+        frame["parent_id"] = parents.astype(int)
+        frame["parent_label"] = [names[pids.index(p)] for p in parents.tolist()]
+        self.themes_ = frame[THEME_COLUMNS]
 
     # ------------------------------------------------------------------ assignment
     def transform(self, embeddings: np.ndarray) -> np.ndarray:
@@ -190,9 +346,11 @@ class ThemeModel:
         meta = {
             "format_version": FORMAT_VERSION,
             "params": {k: getattr(self, k) for k in (
-                "seed", "min_theme_size", "n_neighbors", "n_components", "n_keywords",
-                "n_examples", "reduce_outliers", "assign_threshold")},
+                "seed", "min_theme_size", "method", "n_neighbors", "n_components",
+                "n_keywords", "n_examples", "reduce_outliers", "assign_threshold", "n_parents",
+                "merge_below", "merge_similarity")} | {"taxonomy": self._taxonomy_ref()},
             "themes": self.themes_.to_dict(orient="records"),
+            "edits": list(getattr(self, "edits_", [])),
         }
         atomic_write(folder / "themes.safetensors",
                      lambda tmp: save_file({"centroids": self.centroids_.astype(np.float32)},
@@ -213,14 +371,25 @@ class ThemeModel:
             raise ModelError(f"{folder} is not a saved theme model: expected model.json and "
                              "themes.safetensors in it. Build one with `feedback-mining fit`.")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("format_version") != FORMAT_VERSION:
+        if meta.get("format_version") not in (1, FORMAT_VERSION):
             raise ModelError(f"{meta_path}: expected format_version {FORMAT_VERSION}, found "
                              f"{meta.get('format_version')!r}. Refit the model with this version.")
         model = cls(**meta["params"])
         model.centroids_ = load_file(str(weights))["centroids"]
-        model.themes_ = pd.DataFrame(meta["themes"],
-                                     columns=["theme_id", "label", "keywords", "size", "examples"])
+        themes = pd.DataFrame(meta["themes"])
+        if "is_new" not in themes:  # written by format 1: flat, no taxonomy
+            themes["is_new"] = True
+            themes["parent_id"] = themes["theme_id"]
+            themes["parent_label"] = themes["label"]
+        model.themes_ = themes.reindex(columns=THEME_COLUMNS)
+        model.edits_ = list(meta.get("edits", []))
         return model
+
+    def _taxonomy_ref(self) -> str | None:
+        """What to write for ``taxonomy`` in model.json: the file or packaged name."""
+        if self.taxonomy is None or isinstance(self.taxonomy, (str, Path)):
+            return None if self.taxonomy in (None, "") else str(self.taxonomy)
+        return getattr(self.taxonomy, "source", None) or None
 
 
 # ---------------------------------------------------------------------- helpers
