@@ -1,8 +1,8 @@
 """Two-level themes: parent themes over themes, and small themes folded into a sibling.
 
 A deck shows a handful of parent themes and drills into the themes under each.  Parents are
-found by average-linkage agglomerative clustering (cosine) of the theme centroids, so they
-are deterministic and need no seed.  Small themes (fewer texts than ``min_size``) join their
+found by Ward agglomerative clustering of the unit-length theme centroids, so they are
+deterministic and need no seed.  Small themes (fewer texts than ``min_size``) join their
 most similar sibling under the same parent when the cosine similarity of their centroids is
 at least ``merge_similarity``; a small theme with no sibling that close stays on its own.
 """
@@ -39,8 +39,10 @@ def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> n
     else:
         from sklearn.cluster import AgglomerativeClustering
 
-        groups = AgglomerativeClustering(n_clusters=p, metric="cosine",
-                                         linkage="average").fit(_unit_rows(centroids)).labels_
+        # Ward on unit vectors (euclidean there is a monotone function of cosine) gives
+        # parents of comparable breadth; average linkage left one parent holding most themes.
+        groups = AgglomerativeClustering(n_clusters=p, linkage="ward").fit(
+            _unit_rows(centroids)).labels_
     sizes = np.asarray(sizes)
     totals = {g: int(sizes[groups == g].sum()) for g in set(groups.tolist())}
     first = {g: int(np.flatnonzero(groups == g)[0]) for g in totals}

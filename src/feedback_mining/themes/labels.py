@@ -23,6 +23,10 @@ STOP = frozenset(ENGLISH_STOP_WORDS | {
     "lot", "bit", "way", "still", "even", "much", "well", "want", "wanted", "need", "know",
     "think", "say", "said", "make", "made", "little", "pretty", "quite", "bought", "ordered",
     "order", "item", "product", "u", "ur", "pls", "please", "hi", "hello", "thanks", "thank",
+    # weak verbs and fillers that make poor label edges ("balance did", "app says")
+    "did", "does", "doing", "done", "says", "saying", "asked", "asking", "tried", "trying",
+    "able", "unable", "sure", "unsure", "explain", "mean", "means", "today", "yesterday",
+    "ago", "happened", "happen", "going", "let", "tell", "told", "help", "possible",
 }) - frozenset({"not", "no", "never", "without"})
 # Evaluative words say how people feel, not what about: never the edge of a label phrase.
 GENERIC = frozenset({
@@ -63,12 +67,18 @@ class PhraseAnalyzer:
 
 
 class KeyphraseLabeler:
-    """Label a theme with its strongest multi-word key phrase.
+    """Label a theme with the key phrase that is both distinctive and common in it.
+
+    Each of the strongest key phrases (class-based TF-IDF weight) is scored by its weight
+    times the share of the theme's texts that contain it, single words counting less than
+    2-4 word phrases (which read like a person wrote them).  A winning single word is widened to the most
+    common 2-3 word phrase around it in the theme's texts when that phrase is frequent
+    enough.  Labels never start or end with a stop word, so they are never only stop words.
 
     Parameters
     ----------
     max_words : int
-        Longest label, in words (labels are 1 to ``max_words`` words; 2-6 is typical).
+        Longest label, in words.
     """
 
     def __init__(self, *, max_words: int = 6):
@@ -76,21 +86,47 @@ class KeyphraseLabeler:
 
     def label(self, keywords: Sequence[tuple[str, float]], texts: Sequence[str] = ()) -> str:
         """Pick a label from ``keywords``: (phrase, weight) pairs, strongest first."""
-        phrases = [(p, w) for p, w in keywords if p and w > 0]
+        phrases = [(p, w) for p, w in keywords if p and w > 0
+                   and len(p.split()) <= self.max_words]
         if not phrases:
             return "Miscellaneous"
         top_weight = phrases[0][1]
-        multi = [(p, w) for p, w in phrases[:10] if " " in p and w >= 0.35 * top_weight]
-        if multi:
-            best = multi[0][0]
-            # add the strongest single word the phrase lacks, when it is strong too
-            extra = next((p for p, w in phrases[:3] if " " not in p and p not in best.split()
-                          and w >= 0.8 * top_weight), None)
-            label = f"{best} / {extra}" if extra and len(best.split()) < self.max_words - 1 else best
-        else:
-            words = [p for p, _ in phrases[:2]]
-            label = " / ".join(words)
-        return _sentence_case(" ".join(label.split()[: self.max_words + 1]))
+        docs = [f" {' '.join(tokenize(t))} " for t in list(texts)[:200]]
+
+        def coverage(phrase: str) -> float:
+            if not docs:
+                return 0.0
+            needle = f" {phrase} "
+            return sum(needle in d for d in docs) / len(docs)
+
+        def score(phrase: str, weight: float) -> float:
+            n = len(phrase.split())
+            bonus = 0.6 if n == 1 else 1.0 if n <= 4 else 0.8
+            return (weight / top_weight) * (0.25 + coverage(phrase)) * bonus
+
+        candidates = phrases[:15]
+        best, best_weight = max(candidates, key=lambda pw: score(*pw))
+        if " " not in best:
+            multi = [(p, w) for p, w in candidates if " " in p]
+            phrase = max(multi, key=lambda pw: score(*pw)) if multi else None
+            if phrase and score(*phrase) >= 0.35 * score(best, best_weight):
+                best = phrase[0]
+            elif docs:
+                best = self._widen(best, docs, coverage(best)) or best
+        return _sentence_case(" ".join(best.split()[: self.max_words]))
+
+    def _widen(self, word: str, docs: list[str], word_coverage: float) -> str | None:
+        """The most common 2-3 word phrase holding ``word``, if it covers enough texts."""
+        analyzer = PhraseAnalyzer(max_words=3)
+        counts: dict[str, int] = {}
+        for d in docs:
+            for gram in set(analyzer(d)):
+                if " " in gram and word in gram.split():
+                    counts[gram] = counts.get(gram, 0) + 1
+        if not counts:
+            return None
+        gram, count = max(counts.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))
+        return gram if count / len(docs) >= 0.25 * word_coverage and count >= 2 else None
 
 
 def _sentence_case(text: str) -> str:
