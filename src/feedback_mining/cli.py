@@ -122,6 +122,38 @@ def run(
         typer.echo(f"wrote {len(written)} files to {out}/")
 
 
+@app.command()
+def evaluate(
+    labels: Annotated[str, typer.Option("--labels", "-l",
+                                        help="Column with the reference label of each row.")],
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML job file.")] = None,
+    input_: Annotated[str | None, typer.Option("--input", "-i", help="Feedback file.")] = None,
+    text: Annotated[str | None, typer.Option(help="Column with the verbatim.")] = None,
+    id_: Annotated[str | None, typer.Option("--id", help="Column with a unique id.")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a setting: section.key=value (repeatable).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Find themes in labelled feedback without its labels, then print how well they match
+    the labels: NMI, ARI, share of texts without a theme, number of themes."""
+    from .themes.evaluate import evaluate_run, format_scores
+
+    logs = _RunLog(verbose, quiet)
+    try:
+        cfg = build_config(config, input_, None, text, id_, None, None, None, None, overrides)
+        if not cfg.input.path:
+            raise FeedbackMiningError("no input: pass --input FILE or set input.path in the "
+                                      "config file.")
+        scores = evaluate_run(cfg, labels)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
+        logs.close()
+        _fail(exc, verbose)
+        return
+    logs.close()
+    typer.echo(format_scores(scores) + f"  set aside {scores['set_aside']}")
+
+
 def _top_themes(result, n: int = 10) -> str:
     t = result.themes.head(n)
     if t.empty:
