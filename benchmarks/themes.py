@@ -32,6 +32,8 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMB
     os.environ.setdefault(_var, "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+import warnings  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -112,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", nargs="+",
                         default=["ours", "bertopic-default", "kmeans-told-k"])
     args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
     if not args.data.exists():
         print(f"no data at {args.data}; pass --data FOLDER", file=sys.stderr)
         return 2
