@@ -18,7 +18,7 @@ The class follows scikit-learn's estimator contract and can be passed to BERTopi
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
