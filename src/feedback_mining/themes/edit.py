@@ -56,8 +56,6 @@ class ThemeEditsMixin:
             raise config_error("label", "a non-empty text", label)
         old = self.themes_.at[self.themes_.index[row], "label"]
         self.themes_.at[self.themes_.index[row], "label"] = label
-        if "label_edited" in self.themes_.columns:
-            self.themes_.at[self.themes_.index[row], "label_edited"] = True
         self._edit_log().append({"edit": "rename", "theme_id": int(theme_id),
                                  "from": old, "to": label})
         return self
@@ -91,8 +89,6 @@ class ThemeEditsMixin:
         frame.at[index, "keywords"] = keywords[:n_keywords]
         frame.at[index, "examples"] = examples[:n_examples]
         frame.at[index, "size"] = int(sizes.sum())
-        if "label_edited" in frame.columns and label:
-            frame.at[index, "label_edited"] = True
         if "is_new" in frame.columns:
             frame.at[index, "is_new"] = bool(frame.iloc[rows]["is_new"].all())
         self.centroids_[keep] = centroid
@@ -160,8 +156,6 @@ class ThemeEditsMixin:
                        examples=examples[: max(1, len(base.get("examples", [])) or 3)])
             new["label"] = labeler.label(kw, [texts[i] for i in members[:200]]) if labeler \
                 else (kw[0][0] if kw else f"{base['label']} ({tid})")
-            if "label_edited" in new:
-                new["label_edited"] = False
             rows.append(new)
             cents.append(centroid)
         labels_now = set(self.themes_["label"].tolist()) - {base["label"]}
