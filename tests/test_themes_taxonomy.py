@@ -80,3 +80,16 @@ def test_pipeline_uses_the_taxonomy_setting(tmp_path, feedback, fast_config):
     assert len(row) == 1 and not bool(row["is_new"].iloc[0])
     assert {"parent_id", "parent_label"} <= set(result.themes.columns)
     assert np.isfinite(result.themes["share"]).all()
+
+
+def test_background_phrases_keep_bare_mentions_out():
+    from feedback_mining.themes.taxonomy import KnownTheme, Taxonomy, match_known, phrase_vectors
+
+    tax = Taxonomy(themes=(KnownTheme("Return label missing",
+                                      examples=("return label missing from parcel",)),),
+                   threshold=0.2, background=("return parcel",))
+    embedder = HashingEmbedder()
+    vectors, owner = phrase_vectors(tax, embedder.encode)
+    texts = ["the return label was missing from my parcel", "return parcel"]
+    known, _ = match_known(embedder.encode(texts), vectors, owner, 1, tax.threshold)
+    assert known.tolist() == [0, -1]

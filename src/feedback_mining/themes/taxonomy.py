@@ -4,6 +4,7 @@ A taxonomy lists themes by name, with a description and example phrases::
 
     name = "E-commerce returns and refunds"
     threshold = 0.6          # optional: cosine similarity a text needs to join a known theme
+    background = ["I returned it"]   # optional: on-topic phrases that name no problem
 
     [[theme]]
     name = "Refund not received"
@@ -12,7 +13,10 @@ A taxonomy lists themes by name, with a description and example phrases::
 
 (YAML: the same keys, with ``themes:`` as a list.)  A text joins the known theme whose
 description or example phrase it is most similar to, when that similarity is at least the
-threshold; every other text is left for theme discovery, which marks what it finds as new.
+threshold and it is more similar to that theme than to every ``background`` phrase (phrases
+that are on the topic but name no problem, such as "I returned it": without them a bare
+mention of returning would join whichever return theme is closest).  Every other text is left
+for theme discovery, which marks what it finds as new.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class Taxonomy:
     themes: tuple[KnownTheme, ...]
     name: str = ""
     threshold: float = DEFAULT_THRESHOLD
+    background: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
     @property
@@ -139,15 +144,23 @@ def taxonomy_from_dict(data: dict, *, where: str = "taxonomy", source: str = "")
     if not isinstance(threshold, (int, float)) or not -1 <= float(threshold) <= 1:
         raise input_error(f"{where}, key 'threshold'", "a number between -1 and 1",
                           repr(threshold), "Use a cosine similarity such as 0.6.")
+    background = data.get("background", [])
+    if isinstance(background, str):
+        background = [background]
+    if not isinstance(background, list) or not all(isinstance(b, str) for b in background):
+        raise input_error(f"{where}, key 'background'", "a list of strings",
+                          repr(background)[:80], "Write background = [\"...\", \"...\"].")
     return Taxonomy(themes=tuple(themes), name=str(data.get("name", "")),
-                    threshold=float(threshold), source=source)
+                    threshold=float(threshold), source=source,
+                    background=tuple(b for b in background if b.strip()))
 
 
 def phrase_vectors(taxonomy: Taxonomy, encode) -> tuple[np.ndarray, np.ndarray]:
     """Embed every phrase of every known theme.
 
-    Returns the (n_phrases, dim) vectors and, for each, the index of its known theme.
-    ``encode`` is an embedder's ``encode`` (list of str -> unit-length rows).
+    Returns the (n_phrases, dim) vectors and, for each, the index of its known theme
+    (-1 for a background phrase).  ``encode`` is an embedder's ``encode`` (list of str ->
+    unit-length rows).
     """
     phrases: list[str] = []
     owner: list[int] = []
@@ -155,6 +168,9 @@ def phrase_vectors(taxonomy: Taxonomy, encode) -> tuple[np.ndarray, np.ndarray]:
         for p in theme.phrases():
             phrases.append(p)
             owner.append(i)
+    for p in taxonomy.background:
+        phrases.append(p)
+        owner.append(-1)
     vectors = np.asarray(encode(phrases), dtype=np.float32)
     return vectors, np.asarray(owner, dtype=np.int64)
 
@@ -164,7 +180,8 @@ def match_known(embeddings: np.ndarray, vectors: np.ndarray, owner: np.ndarray,
     """Known theme of each text (index into the taxonomy, or -1) and its similarity.
 
     A text's similarity to a known theme is its highest cosine similarity to one of the
-    theme's phrases; it joins the most similar theme when that is at least ``threshold``.
+    theme's phrases; it joins the most similar theme when that is at least ``threshold`` and
+    higher than its similarity to every background phrase (``owner`` -1).
     """
     embeddings = np.asarray(embeddings, dtype=np.float32)
     if len(embeddings) == 0 or len(vectors) == 0:
@@ -177,7 +194,10 @@ def match_known(embeddings: np.ndarray, vectors: np.ndarray, owner: np.ndarray,
             per_theme[:, k] = sims[:, cols].max(axis=1)
     best = per_theme.argmax(axis=1)
     best_sim = per_theme[np.arange(len(embeddings)), best]
-    return np.where(best_sim >= threshold, best, -1).astype(np.int64), best_sim
+    ok = best_sim >= threshold
+    if (owner == -1).any():
+        ok &= best_sim > sims[:, owner == -1].max(axis=1)
+    return np.where(ok, best, -1).astype(np.int64), best_sim
 
 
 def describe(taxonomy: Taxonomy) -> Sequence[str]:
