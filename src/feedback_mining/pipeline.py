@@ -18,7 +18,7 @@ import pandas as pd
 from .clean import clean
 from .config import Config
 from .embed import Embedder, make_embedder
-from .errors import InputError
+from .errors import InputError, input_error
 from .io.readers import ATTRS_KEY, load_with_config
 from .io.writers import write_csv, write_parquet
 from .score import overall, theme_table
@@ -71,6 +71,27 @@ class Result:
 
         return write_excel(self, path)
 
+    def to_pptx(self, path: str | Path, template: str | Path | None = None, **options: Any) -> Path:
+        """A 16:9 PowerPoint deck: title, overview, ranked theme table, volume/sentiment
+        chart and one slide per top theme (see :func:`feedback_mining.report.write_pptx`).
+
+        ``template`` is your own .pptx (its layouts, colours and fonts); ``options`` are
+        ``top_themes``, ``n_quotes`` and ``title`` (defaults from ``config.report``).
+        """
+        from .report.pptx import write_pptx
+
+        rep = self.config.report
+        options = {"top_themes": rep.top_themes, "n_quotes": rep.quotes, "title": rep.title} | options
+        return write_pptx(self, path, template=template or rep.template, **options)
+
+    def to_html(self, path: str | Path, **options: Any) -> Path:
+        """A self-contained HTML report (one file that opens offline, interactive charts)."""
+        from .report.html import write_html
+
+        rep = self.config.report
+        options = {"top_themes": rep.top_themes, "n_quotes": rep.quotes, "title": rep.title} | options
+        return write_html(self, path, **options)
+
     def save(self, folder: str | Path, formats: list[str] | None = None,
              extra: dict[str, str] | None = None) -> list[Path]:
         """Write every configured format, ``summary.json`` (and ``extra`` text files) into
@@ -91,7 +112,13 @@ class Result:
                 self.to_parquet(staging)
             if "xlsx" in formats:
                 self.to_excel(staging / "themes.xlsx")
-            summary = json.dumps(self.summary, indent=2, default=str)
+            if "pptx" in formats:
+                self.to_pptx(staging / "themes.pptx")
+            if "html" in formats:
+                self.to_html(staging / "themes.html")
+            # The settings travel with the summary so that load_result can rebuild reports.
+            summary = json.dumps(self.summary | {"config": self.config.to_dict()}, indent=2,
+                                 default=str)
             (staging / "summary.json").write_text(summary, encoding="utf-8")
             for name, text in (extra or {}).items():
                 (staging / name).write_text(text, encoding="utf-8")
@@ -273,6 +300,51 @@ def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
     out["sentiment"] = ids.map(mean_sent).round(4)
     out["n_segments"] = ids.map(n_seg).fillna(0).astype(int)
     return out.reset_index(drop=True)
+
+
+def load_result(folder: str | Path) -> Result:
+    """Read a saved run back (``themes``, ``documents`` and ``segments`` as Parquet, or as
+    CSV when no Parquet was written, and ``summary.json``) to rebuild its reports.
+
+    >>> result = load_result("outputs")          # doctest: +SKIP
+    >>> result.to_pptx("themes.pptx")            # doctest: +SKIP
+    """
+    folder = Path(folder)
+    where = str(folder)
+    if not (folder / "summary.json").is_file():
+        raise input_error(where, "the output folder of a run (with summary.json)",
+                          "no summary.json" if folder.is_dir() else "no such folder",
+                          "Pass the folder that `feedback-mining run --output` wrote.")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    config = Config.from_dict(summary.pop("config", {}) or {}, source=f"{where}/summary.json")
+    tables = {}
+    for name in ("themes", "documents", "segments"):
+        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+        if parquet.is_file():
+            frame = pd.read_parquet(parquet)
+        elif csv.is_file():
+            frame = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+            for col in _LIST_COLUMNS.get(name, ()):
+                if col in frame:
+                    frame[col] = frame[col].map(
+                        lambda v: [] if pd.isna(v) or v == "" else str(v).split(" | "))
+        else:
+            raise input_error(where, f"{name}.parquet or {name}.csv", "neither",
+                              "Run again with output.formats including parquet (the default).")
+        for col in frame.columns:  # Parquet gives arrays back for list columns
+            if frame[col].dtype == object and frame[col].map(lambda v: isinstance(v, np.ndarray)).any():
+                frame[col] = frame[col].map(lambda v: v.tolist() if isinstance(v, np.ndarray) else v)
+        tables[name] = frame
+    docs = tables["documents"]
+    if "set_aside" in docs:
+        docs["set_aside"] = docs["set_aside"].astype(object).where(docs["set_aside"].notna(), None)
+    if "theme_ids" in docs and docs["theme_ids"].map(lambda v: isinstance(v, list)).all():
+        docs["theme_ids"] = docs["theme_ids"].map(lambda v: [int(x) for x in v])
+    return Result(themes=tables["themes"], documents=docs, segments=tables["segments"],
+                  summary=summary, config=config)
+
+
+_LIST_COLUMNS = {"themes": ("keywords", "examples"), "documents": ("theme_ids",)}
 
 
 def run(data: pd.DataFrame | str | Path, config: Config | None = None, *,
