@@ -34,7 +34,7 @@ def _texts(prs):
                 yield shape.text_frame, int(shape.width), int(shape.height)
             if shape.has_table:
                 table = shape.table
-                for i, row in enumerate(table.rows):
+                for row in table.rows:
                     for j, cell in enumerate(row.cells):
                         yield cell.text_frame, int(table.columns[j].width), int(row.height)
 
