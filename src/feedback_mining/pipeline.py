@@ -143,15 +143,30 @@ class Result:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        """Jupyter's view: headline figures, then the top themes with every metric the run
+        has (all text escaped)."""
+        from .report import content as C
+
+        e = html.escape
+        figures = "".join(
+            f"<div style='border:1px solid #ddd;border-radius:4px;padding:4px 10px'>"
+            f"<b style='font-size:1.3em'>{e(v)}</b><br><span style='color:#666'>{e(k)}</span>"
+            "</div>" for k, v in C.overview_figures(self))
         top = self.themes.head(10)
-        cols = [c for c in ("rank", "label", "verbatims", "share", "sentiment_mean",
-                            "share_negative", "score_mean", "nps", "priority") if c in top]
-        fmt = {"share": "{:.1%}".format, "share_negative": "{:.0%}".format,
-               "sentiment_mean": "{:+.2f}".format, "score_mean": "{:.2f}".format,
-               "nps": "{:+.0f}".format, "priority": "{:.2f}".format}
-        table = top[cols].to_html(index=False, formatters=fmt, border=0, escape=True)
-        return (f"<div><b>feedback-mining result</b><pre>{html.escape(self.summary_text())}</pre>"
-                f"<p>Top {len(top)} of {len(self.themes)} themes:</p>{table}</div>")
+        columns = C.theme_columns(top)
+        head = "".join(f"<th>{e(c.header)}</th>" for c in columns) + "<th>Words</th>"
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:{'left' if c.kind == 'text' else 'right'}'>"
+                             f"{e(v)}</td>" for c, v in zip(columns, cells, strict=True))
+            + f"<td style='text-align:left'>{e(', '.join(C.keywords(row, 5)))}</td></tr>"
+            for (_, row), cells in zip(top.iterrows(), C.theme_rows(top, columns), strict=True))
+        lines = "".join(f"<div style='color:#666'>{e(line)}</div>" for line in C.title_lines(self))
+        return (f"<div><b>feedback-mining result</b>{lines}"
+                f"<div style='display:flex;flex-wrap:wrap;gap:8px;margin:8px 0'>{figures}</div>"
+                f"<p>Top {len(top)} of {len(self.themes)} themes, ranked by priority "
+                "(all of them in <code>result.themes</code>; export with "
+                "<code>result.to_pptx(...)</code>, <code>to_excel</code>, <code>to_html</code>):"
+                f"</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
     def __repr__(self) -> str:
         return f"Result(themes={len(self.themes)}, documents={len(self.documents)})\n" + \

@@ -84,7 +84,7 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
     top = themes.head(10)
     if not top.empty:
         parts.append(_bar(top["label"].map(str).tolist()[::-1], top["verbatims"].tolist()[::-1],
-                          "The largest themes by verbatims (top 10 by priority)", "Verbatims",
+                          "Verbatims of the 10 highest-priority themes", "Verbatims",
                           horizontal=True))
 
     parts.append("<h2>Themes ranked by priority</h2>"

@@ -149,7 +149,7 @@ class _Deck:
                             [f"{r} {lab}" for r, lab in zip(top["rank"], top["label"],
                                                             strict=True)],
                             top["verbatims"].tolist(), "Verbatims",
-                            "The largest themes by verbatims (top 10 by priority)", "0")
+                            "Verbatims of the 10 highest-priority themes", "0")
 
     def table_slides(self, result: Result) -> None:
         themes = result.themes
@@ -262,9 +262,11 @@ class _Deck:
         top = self.y(4.75)
         self.text(slide, x0, top - self.y(0.4), self.x(12.33), self.y(0.4),
                   ["What customers say (redacted)"], BODY_PT, bold=True)
+        # Short quotes: at most two lines each, with a gap between them.
         slot = (self.y(7.2) - top) // max(1, len(quotes)) if quotes else 0
+        box_h = min(slot - self.y(0.1), _line_emu(QUOTE_PT, lines=2))
         for i, quote in enumerate(quotes):
-            self.text(slide, x0, top + i * slot, self.x(12.33), slot,
+            self.text(slide, x0, top + i * slot, self.x(12.33), box_h,
                       [f"“{quote}”"], QUOTE_PT, italic=True)
 
     # ------------------------------------------------------------ charts
@@ -358,8 +360,9 @@ def _set_text(shape, lines: list[str], size: float, *, bold: bool = False, itali
             run.font.color.rgb = _rgb(color)
 
 
-def _line_emu(size: float) -> int:
-    return int((LINE_HEIGHT * size + 7.2) * 12700)
+def _line_emu(size: float, lines: int = 1) -> int:
+    """Height of a box that holds ``lines`` lines at ``size`` points (insets included)."""
+    return int((LINE_HEIGHT * size * lines + 7.2 + 1) * 12700)
 
 
 def _cell(cell, text: str, width: int, height: int, *, bold: bool = False,
