@@ -61,7 +61,8 @@ def main() -> int:
     pages = sorted(args.out.glob("slide-*.png"))
     print(f"sample: {result.summary['rows_read']} reviews, {result.summary['rows_kept']} kept, "
           f"{len(result.themes)} themes (embed.model={args.model})")
-    print(f"pipeline (or loading the saved run) {t_run:.1f}s, deck {t_deck:.2f}s, LibreOffice + pdftoppm {t_render:.1f}s")
+    print(f"pipeline (or loading the saved run) {t_run:.1f}s, deck {t_deck:.2f}s, "
+          f"LibreOffice + pdftoppm {t_render:.1f}s")
     print(f"{len(pages)} slides rendered at {args.dpi} dpi:")
     for page in pages:
         print(f"  {page}")
