@@ -1,5 +1,5 @@
 """Plots for notebooks: each function returns a matplotlib :class:`~matplotlib.figure.Figure`
-(shown by Jupyter, saved with ``fig.savefig(...)``) and never touches pyplot's global state.
+(shown by Jupyter, saved with ``fig.savefig(...)``); pyplot keeps no reference to it.
 
 >>> from feedback_mining.report import plots          # doctest: +SKIP
 >>> plots.theme_volume(result).savefig("themes.png")  # doctest: +SKIP
@@ -28,9 +28,13 @@ def _short(text: str, n: int = 40) -> str:
 
 
 def _figure(width: float, height: float) -> Figure:
-    from matplotlib.figure import Figure
+    # Made through pyplot so that Jupyter's inline backend knows how to show a Figure, and
+    # closed at once so that pyplot keeps no reference (and does not show it twice).
+    import matplotlib.pyplot as plt
 
-    return Figure(figsize=(width, height), layout="constrained")
+    fig = plt.figure(figsize=(width, height), layout="constrained")
+    plt.close(fig)
+    return fig
 
 
 def theme_volume(result: Result, n: int = 15) -> Figure:
