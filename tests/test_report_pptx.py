@@ -152,3 +152,21 @@ def test_fit_always_fits(text, box):
     out = fit(text, *box)
     assert fits(out, *box)
     assert out == " ".join(text.split()) or out.endswith(ELLIPSIS)
+
+
+def test_metric_columns_from_scoring_show_when_present(tmp_path):
+    result = sample_result()
+    n = len(result.themes)
+    result.themes["impact"] = [-0.5 + i * 0.2 for i in range(n)]
+    result.themes["share_change"] = [0.02 if i % 2 else -0.01 for i in range(n)]
+    result.themes["emerging"] = [i == 0 for i in range(n)]
+    prs = Presentation(str(result.to_pptx(tmp_path / "m.pptx", top_themes=1)))
+    (_, table), = _table_slides(prs)
+    header = [c.text_frame.text for c in table.rows[0].cells]
+    assert "Impact" in header and header[-1] == "Trend"
+    trend = [row.cells[len(header) - 1].text_frame.text for row in list(table.rows)[1:]]
+    assert trend[:3] == ["▲ new", "▲", "▼"]
+    impact = [row.cells[header.index("Impact")].text_frame.text for row in list(table.rows)[1:]]
+    assert impact[0] == "-0.50"
+    page = result.to_html(tmp_path / "m.html").read_text(encoding="utf-8")
+    assert ">Impact<" in page and ">Trend<" in page

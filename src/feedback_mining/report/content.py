@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,7 +48,8 @@ def trend_symbol(row: pd.Series | dict) -> str:
     """An arrow for the theme's trend from whichever trend column the run has:
     ``emerging`` (new), ``trend`` (a word or a signed number) or ``share_change``."""
     get = row.get
-    if bool(get("emerging", False)) is True:
+    emerging = get("emerging", False)
+    if isinstance(emerging, bool | np.bool_) and emerging:
         return "▲ new"
     for key in ("trend", "share_change"):
         value = get(key)
