@@ -89,8 +89,7 @@ def test_long_tables_continue_and_long_labels_are_shortened(tmp_path):
     prs = Presentation(str(path))
     pages = _table_slides(prs)
     assert len(pages) >= 3
-    assert pages[1][0].shapes.title.text_frame.text.startswith(
-        "Themes ranked by priority (continued, 2 of")
+    assert pages[1][0].shapes.title.text_frame.text.startswith("Themes, continued (2 of")
     ranks = [int(row.cells[0].text_frame.text) for _, t in pages for row in list(t.rows)[1:]]
     assert ranks == list(range(1, 41))  # every theme once, in order, across the pages
     labels = [row.cells[1].text_frame.text for _, t in pages for row in list(t.rows)[1:]]

@@ -159,11 +159,12 @@ class _Deck:
         top, bottom = self.y(1.35), self.y(7.1)
         per_slide = max(1, (bottom - top) // row_h - 1)
         pages = [rows[i:i + per_slide] for i in range(0, len(rows), per_slide)] or [[]]
-        widths = _column_widths(columns, rows, self.x(12.33))
+        widths, size = _column_widths(columns, rows, self.x(12.33))
         for n, page in enumerate(pages, start=1):
             title = "Themes ranked by priority"
             if len(pages) > 1:
-                title += f" ({n} of {len(pages)})" if n == 1 else f" (continued, {n} of {len(pages)})"
+                title = (f"{title} ({n} of {len(pages)})" if n == 1 else
+                         f"Themes, continued ({n} of {len(pages)})")
             slide = self.new_slide(title)
             shape = slide.shapes.add_table(len(page) + 1, len(columns), self.x(0.5), top,
                                            sum(widths), row_h * (len(page) + 1))
@@ -174,11 +175,11 @@ class _Deck:
             for i in range(len(page) + 1):
                 table.rows[i].height = row_h
             for j, col in enumerate(columns):
-                _cell(table.cell(0, j), col.header, widths[j], row_h, bold=True,
+                _cell(table.cell(0, j), col.header, widths[j], row_h, size, bold=True,
                       align="left" if col.kind == "text" and col.key != "_trend" else "right")
             for i, cells in enumerate(page, start=1):
                 for j, (col, value) in enumerate(zip(columns, cells, strict=True)):
-                    _cell(table.cell(i, j), value, widths[j], row_h,
+                    _cell(table.cell(i, j), value, widths[j], row_h, size,
                           align="left" if col.kind == "text" and col.key != "_trend"
                           else "right")
 
@@ -365,8 +366,8 @@ def _line_emu(size: float, lines: int = 1) -> int:
     return int((LINE_HEIGHT * size * lines + 7.2 + 1) * 12700)
 
 
-def _cell(cell, text: str, width: int, height: int, *, bold: bool = False,
-          align: str = "left") -> None:
+def _cell(cell, text: str, width: int, height: int, size: float = TABLE_PT, *,
+          bold: bool = False, align: str = "left") -> None:
     """A one-line table cell: ``text`` shortened to the column width."""
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 
@@ -376,31 +377,34 @@ def _cell(cell, text: str, width: int, height: int, *, bold: bool = False,
     para = frame.paragraphs[0]
     para.alignment = PP_ALIGN.RIGHT if align == "right" else PP_ALIGN.LEFT
     run = para.add_run()
-    run.text = fit_emu(text, width, height, TABLE_PT, bold)
-    run.font.size = _pt(TABLE_PT)
+    run.text = fit_emu(text, width, height, size, bold)
+    run.font.size = _pt(size)
     run.font.bold = bold
 
 
-def _column_widths(columns: list[C.Column], rows: list[list[str]], total: int) -> list[int]:
-    """Each figure column as wide as its header or widest value; the label gets the rest
-    (at least a third of the table), and its text is shortened to fit."""
-    from .fit import BOLD_WIDTH, EMU_PER_PT
+def _column_widths(columns: list[C.Column], rows: list[list[str]], total: int,
+                   ) -> tuple[list[int], float]:
+    """Column widths and the table's font size: each figure column as wide as its header
+    or widest value, the label the rest.  When that leaves the label less than a third of
+    the table (a narrow slide, many metric columns), the font gets smaller."""
+    from .fit import EMU_PER_PT, MARGIN_PT, text_width
 
-    need = []
-    for j, col in enumerate(columns):
-        chars = max([len(col.header)] + [len(r[j]) for r in rows])
-        need.append(int((chars * BOLD_WIDTH * TABLE_PT + 2 * 7.2 + 4) * EMU_PER_PT))
-    label = [j for j, c in enumerate(columns) if c.key == "label"]
-    if not label:
-        return [int(total * n / sum(need)) for n in need]
-    others = sum(n for j, n in enumerate(need) if j != label[0])
-    rest = total - others
-    if rest < total // 3:  # too many columns: shrink them all in proportion
-        scale = (total - total // 3) / others
-        need = [int(n * scale) for n in need]
-        rest = total - sum(n for j, n in enumerate(need) if j != label[0])
-    need[label[0]] = rest
-    return need
+    label = next((j for j, c in enumerate(columns) if c.key == "label"), None)
+    for size in (TABLE_PT, 11, 10, 9, 8):
+        need = [int((max(text_width(col.header, size, bold=True),
+                         *(text_width(r[j], size) for r in rows)) + 2 * MARGIN_PT[0] + 3)
+                    * EMU_PER_PT) for j, col in enumerate(columns)]
+        others = sum(n for j, n in enumerate(need) if j != label)
+        if label is None and others <= total:
+            return [int(total * n / others) for n in need], size
+        if label is not None and total - others >= total // 3:
+            need[label] = total - others
+            return need, size
+    scale = (total * 2 // 3) / max(others, 1)  # still too wide at 8 pt: squeeze, text is cut
+    need = [int(n * scale) for n in need]
+    if label is not None:
+        need[label] = total - sum(n for j, n in enumerate(need) if j != label)
+    return need, 8
 
 
 def _chart_style(chart, title: str | None = None) -> None:
