@@ -60,3 +60,18 @@ def test_report_command_errors_are_one_line(tmp_path):
     assert res.exit_code == 2 and "summary.json" in res.output and "Traceback" not in res.output
     res = runner.invoke(app, ["report", "-i", str(tmp_path), "-o", str(tmp_path / "x.docx")])
     assert res.exit_code == 3 and "--format" in res.output
+
+
+def test_run_command_writes_the_deck_when_asked(tmp_path, feedback):
+    src = tmp_path / "survey.csv"
+    feedback.to_csv(src, index=False)
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["run", "-i", str(src), "--text", "comment", "--date", "submitted_at",
+                              "-o", str(out), "-q", "--set", "embed.model=hashing",
+                              "--set", "themes.min_theme_size=8",
+                              "--set", 'output.formats=["parquet", "pptx", "html"]'])
+    assert res.exit_code == 0, res.output
+    assert (out / "themes.pptx").exists() and (out / "themes.html").exists()
+    res = runner.invoke(app, ["run", "-i", str(src), "--text", "comment", "-o", str(out),
+                              "--set", 'output.formats=["docx"]'])
+    assert res.exit_code == 3 and "pptx, html" in res.output
