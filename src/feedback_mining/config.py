@@ -26,6 +26,7 @@ from typing import Any
 from .errors import ConfigError, config_error
 
 SCORE_TYPES = ("nps", "csat", "rating")
+OUTPUT_FORMATS = ("csv", "parquet", "xlsx", "pptx", "html")
 
 
 @dataclass
@@ -110,6 +111,16 @@ class OutputConfig:
 
 
 @dataclass
+class ReportConfig:
+    """The deck and the HTML report."""
+
+    title: str = "What customers are telling us"
+    top_themes: int = 8  # themes that get a slide (and a section) of their own
+    quotes: int = 3  # quotes per theme
+    template: str | None = None  # a .pptx whose layouts, colours and fonts the deck uses
+
+
+@dataclass
 class Config:
     """All settings of a run.
 
@@ -128,6 +139,7 @@ class Config:
     sentiment: SentimentConfig = field(default_factory=SentimentConfig)
     score: ScoreConfig = field(default_factory=ScoreConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -200,9 +212,13 @@ class Config:
                 "sentiment.negative_below", "at most sentiment.positive_above",
                 self.sentiment.negative_below,
             )
-        unknown = set(self.output.formats) - {"csv", "parquet", "xlsx"}
+        unknown = set(self.output.formats) - set(OUTPUT_FORMATS)
         if unknown:
-            raise config_error("output.formats", "a list drawn from csv, parquet, xlsx", sorted(unknown))
+            raise config_error("output.formats", "a list drawn from " + ", ".join(OUTPUT_FORMATS),
+                               sorted(unknown))
+        if self.report.top_themes < 0 or self.report.quotes < 0:
+            raise config_error("report.top_themes and report.quotes", "0 or more",
+                               (self.report.top_themes, self.report.quotes))
         return self
 
 
