@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from ..errors import MissingExtraError
 
 LANGUAGE = "language"  # the set-aside reason code
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.7  # below it the text is kept as "undetermined"
 
 
 def detect_language(text: str, *, min_chars: int = 20) -> str | None:
