@@ -42,6 +42,8 @@ TYPES = (
 # When two findings overlap, the type listed first wins (then the longer span).
 _PRIORITY = {t: i for i, t in enumerate(TYPES)}
 
+_PATTERN_SETTINGS = {"ORDER_ID": "clean.order_patterns", "TRACKING_ID": "clean.tracking_patterns",
+                     "ACCOUNT_ID": "clean.account_patterns"}
 DEFAULT_PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "IE", "AU", "IN")
 
 _ID = (
@@ -234,8 +236,9 @@ class PiiRedactor:
                 try:
                     compiled.append(re.compile(p))
                 except re.error as exc:
+                    setting = _PATTERN_SETTINGS.get(key, "clean.extra_patterns")
                     raise ConfigError(
-                        f"setting 'clean.{key.lower()}_patterns': pattern {p!r} is not a valid "
+                        f"setting '{setting}': pattern {p!r} is not a valid "
                         f"regular expression ({exc}); fix or remove it."
                     ) from None
             self.patterns_[key] = compiled
@@ -346,7 +349,8 @@ def _resolve(found: list[Finding]) -> list[Finding]:
     """Keep the highest-priority, then longest, finding where findings overlap."""
     if len(found) < 2:
         return found
-    order = sorted(found, key=lambda f: (_PRIORITY.get(f.type, 50), -(f.end - f.start), f.start))
+    # a type of the user's own (extra_patterns) is more specific than the defaults
+    order = sorted(found, key=lambda f: (_PRIORITY.get(f.type, 2.5), -(f.end - f.start), f.start))
     taken: list[Finding] = []
     for f in order:
         if f.end <= f.start:

@@ -154,7 +154,7 @@ def parse_text(
         content = body["text"] if body else line
         if is_system_message(content):
             turns.append(Turn(conversation, len(turns), "system", SYSTEM, content))
-        elif m and len(m["speaker"].split()) <= 3 and (customers or agents or m["ts"]):
+        elif m and len(m["speaker"].split()) <= 3 and (m["speaker"][0].isupper() or m["ts"]):
             # A named speaker we were not told about: counted, not guessed.
             stats["unknown_speaker_turns"] += 1
             turns.append(Turn(conversation, len(turns), m["speaker"].strip(), UNKNOWN,
