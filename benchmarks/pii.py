@@ -83,13 +83,15 @@ PHONE_REGIONS_INTL = ["BR", "JP", "PL", "SE", "MX", "ZA", "CH", "AT", "DK", "SG"
 # ------------------------------------------------------------------ real sentences
 def real_sentences(rng: random.Random) -> tuple[list[str], list[str]]:
     """Return (sentences without digits, review sentences with digits)."""
-    bitext = pd.read_csv(DATA / "bitext_cs8k" / "Bitext_Sample_Customer_Service_Training_Dataset.csv")
+    bitext = pd.read_csv(
+        DATA / "bitext_cs8k" / "Bitext_Sample_Customer_Service_Training_Dataset.csv")
     with zipfile.ZipFile(DATA / "womens_ecommerce_reviews" / "reviews.csv.zip") as z:
         name = next(n for n in z.namelist() if n.endswith(".csv") and "MACOSX" not in n)
         reviews = pd.read_csv(z.open(name))["Review Text"].dropna().astype(str)
     sents: list[str] = []
     for text in reviews.tolist():
-        sents += [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if 20 <= len(s.strip()) <= 200]
+        sents += [s.strip() for s in re.split(r"(?<=[.!?])\s+", text)
+                  if 20 <= len(s.strip()) <= 200]
     utter = [u for u in bitext["utterance"].astype(str).tolist() if 15 <= len(u) <= 200]
     clean = [s for s in sents + utter if not re.search(r"\d", s)]
     with_digits = [s for s in sents if re.search(r"\d", s)]
@@ -140,7 +142,8 @@ def gen_url(rng, fk):
         return f"www.{f.domain_name()}/{f.uri_path()}"
     if kind < 0.9:
         return f.domain_name()
-    return f"https://{f.domain_name()}/{f.uri_path()}?id={rng.randint(1, 99999)}&ref={f.word().replace(' ', '')}"
+    word = f.word().replace(" ", "")
+    return f"https://{f.domain_name()}/{f.uri_path()}?id={rng.randint(1, 99999)}&ref={word}"
 
 
 def gen_iban(rng, fk):
@@ -177,7 +180,8 @@ def gen_phone(rng, regions_national):
     national = rng.random() < 0.5
     region = rng.choice(regions_national if national else regions_national + PHONE_REGIONS_INTL)
     ptype = rng.choice([T.MOBILE, T.FIXED_LINE])
-    example = phonenumbers.example_number_for_type(region, ptype) or phonenumbers.example_number(region)
+    example = (phonenumbers.example_number_for_type(region, ptype)
+               or phonenumbers.example_number(region))
     nsn = phonenumbers.national_significant_number(example)
     keep = min(3, len(nsn) - 4)
     for _ in range(200):
@@ -413,7 +417,8 @@ def main() -> None:
     redactor = PiiRedactor().fit()
     rows = build(args.n_per_type, args.seed, DEFAULT_PHONE_REGIONS)
     t0 = time.perf_counter()
-    tp_gold, any_gold, n_gold, tp_pred, n_pred, misses, fps, neg_n, neg_flag = evaluate(rows, redactor)
+    (tp_gold, any_gold, n_gold, tp_pred, n_pred, misses, fps, neg_n,
+     neg_flag) = evaluate(rows, redactor)
     elapsed = time.perf_counter() - t0
     tab = table(tp_gold, any_gold, n_gold, tp_pred, n_pred)
     n_reviews, secs, counts = speed(redactor)

@@ -98,3 +98,16 @@ def test_load_transcripts_feeds_the_pipeline_shape():
 @pytest.mark.parametrize("junk", ["", "\x00\x01", ":::", "Customer:", "[99:99] x: y", "a" * 500])
 def test_garbage_never_raises(junk):
     read_transcripts(pd.DataFrame({"text": [junk]}), InputConfig())
+
+
+def test_load_reads_a_transcript_file_when_told(tmp_path):
+    from feedback_mining.io.readers import load_with_config
+
+    path = tmp_path / "chats.csv"
+    pd.DataFrame({"chat_id": ["c1", "c2"], "log": [CHAT, "Customer: Where is my refund?"],
+                  "csat": [2, 1]}).to_csv(path, index=False)
+    cfg = InputConfig(path=str(path), id="chat_id", text="log", format="transcript",
+                      score="csat", score_type="csat")
+    out = load_with_config(None, cfg)
+    assert out["conversation"].tolist() == ["c1", "c1", "c2"]
+    assert out["score"].tolist() == [2.0, 2.0, 1.0]

@@ -52,7 +52,8 @@ _FILLER = re.compile(
     re.I,
 )
 _LEADING = re.compile(
-    r"^(?:having said that|that being said|that said|on the other hand|and also|and then|and besides|and|but|however|although|though|whereas|yet|plus|"
+    r"^(?:having said that|that being said|that said|on the other hand|"
+    r"and also|and then|and besides|and|but|however|although|though|whereas|yet|plus|"
     r"additionally|moreover|furthermore|also|on top of that|in addition|otherwise)\b[\s,]*",
     re.I,
 )

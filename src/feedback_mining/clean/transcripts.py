@@ -130,7 +130,8 @@ def parse_text(
 ) -> list[Turn]:
     """Split one conversation written as speaker-prefixed lines into turns (layout a).
 
-    >>> turns = parse_text("[10:02] Agent: Hi, how can I help?\\n[10:03] Customer: My refund is late", "c1")
+    >>> chat = "[10:02] Agent: Hi, how can I help?\\n[10:03] Customer: My refund is late"
+    >>> turns = parse_text(chat, "c1")
     >>> [(t.role, t.text) for t in turns]
     [('agent', 'Hi, how can I help?'), ('customer', 'My refund is late')]
     """
@@ -289,7 +290,8 @@ def read_transcripts(
 
     Examples
     --------
-    >>> df = pd.DataFrame({"chat": ["c1"], "log": ["Agent: Hello!\\nCustomer: Refund is 3 weeks late"]})
+    >>> chat = "Agent: Hello!\\nCustomer: Refund is 3 weeks late"
+    >>> df = pd.DataFrame({"chat": ["c1"], "log": [chat]})
     >>> out, stats = read_transcripts(df, InputConfig(id="chat", text="log"))
     >>> out[["id", "conversation", "text"]].values.tolist(), stats["dropped_agent"]
     ([['c1:1', 'c1', 'Refund is 3 weeks late']], 1)
@@ -323,9 +325,9 @@ def read_transcripts(
             speaker = cfg.speaker or next((c for c in ("speaker", "role", "author", "sender")
                                            if c in frame.columns), None)
             if speaker is not None:
+                known = ("conversation", "conversation_id", "chat_id")
                 conv = cfg.conversation or cfg.id or next(
-                    (c for c in ("conversation", "conversation_id", "chat_id") if c in frame.columns),
-                    None)
+                    (c for c in known if c in frame.columns), None)
                 if conv is None:
                     raise input_error("transcript table", "a conversation id column",
                                       "none given", "Set input.conversation.")
