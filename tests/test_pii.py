@@ -94,3 +94,22 @@ def test_unknown_region_names_the_setting():
 def test_person_needs_a_name_model(redactor):
     # no model configured: names are not guessed
     assert redactor.redact("Anna Smith was rude")[1] == {}
+
+
+def test_person_with_a_user_supplied_spacy_pipeline(tmp_path):
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": [{"LOWER": "anna"}, {"LOWER": "smith"}]}])
+    nlp.to_disk(tmp_path / "names")
+    r = PiiRedactor(name_model=str(tmp_path / "names")).fit()
+    assert r.redact("Anna Smith was rude, call 020 7946 0958") == (
+        "[PERSON] was rude, call [PHONE]", {"PERSON": 1, "PHONE": 1})
+
+
+def test_missing_name_model_says_what_to_do(tmp_path):
+    from feedback_mining.errors import ModelError
+
+    with pytest.raises(ModelError, match="pii_name_model"):
+        PiiRedactor(name_model=str(tmp_path / "nope")).fit()

@@ -137,6 +137,8 @@ _URL = re.compile(
 # 12-19 digits (Maestro has 12) starting like a card network's IIN (2-6)
 _CARD_GENERIC = r"\b(?<![\d-])[2-6](?:[ -]?\d){11,18}\b(?![\d-])"
 _DIGITS = re.compile(r"\d")
+# 7+ digits with short separators: cheap test before the phone matchers run
+_PHONE_CANDIDATE = re.compile(r"\d(?:[\s().\-/]{0,3}\d){6,}")
 _COUNTRY_PREFIX = re.compile(r"(?:\+|\b00)\d{1,3}[ .-]?$")
 _ANY_SIGNAL = re.compile(r"[@]|\d|www\.|://|\.[a-z]{2,}\b|(?i:rue|avenue|boulevard)")
 
@@ -280,7 +282,7 @@ class PiiRedactor:
                             found.append(Finding(m.start("id"), m.end("id"), key))
                         else:
                             found.append(Finding(m.start(), m.end(), key))
-            if "PHONE" in types and len(_DIGITS.findall(text)) >= 6:
+            if "PHONE" in types and _PHONE_CANDIDATE.search(text):
                 found += self._phones(text)
         if self.nlp_ is not None:
             doc = self.nlp_(text)
@@ -397,7 +399,7 @@ def _load_name_model(name: str) -> Any:
             f"({exc}). Give the path of an installed spaCy model with an 'ner' component, "
             "or leave the setting empty to skip person names."
         ) from None
-    if "ner" not in nlp.pipe_names:
+    if not {"ner", "entity_ruler", "span_ruler"} & set(nlp.pipe_names):
         raise ModelError(
             f"setting 'clean.pii_name_model': spaCy pipeline {name!r} has no 'ner' component, "
             "so it cannot find names. Give a pipeline with one (e.g. en_core_web_sm)."
