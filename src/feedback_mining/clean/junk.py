@@ -88,6 +88,8 @@ def gibberish_reason(text: str) -> str | None:
     if len(squeezed) >= 4 and len(set(squeezed)) <= 2 and any(ch.isalnum() for ch in squeezed):
         return GIBBERISH_REPEATED
     words = _LATIN_WORD.findall(lowered)
+    if len(words) > 12:  # a long answer is judged on its words elsewhere, not as a mash
+        return None
     letters = sum(len(w) for w in words)
     # only judge texts written (almost) entirely in Latin letters
     if letters < 4 or letters < 0.8 * sum(ch.isalpha() for ch in lowered):

