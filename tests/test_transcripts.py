@@ -111,3 +111,39 @@ def test_load_reads_a_transcript_file_when_told(tmp_path):
     out = load_with_config(None, cfg)
     assert out["conversation"].tolist() == ["c1", "c1", "c2"]
     assert out["score"].tolist() == [2.0, 2.0, 1.0]
+
+
+def test_cli_runs_on_transcripts_and_reports_what_was_dropped(tmp_path):
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from feedback_mining.cli import app
+
+    problems = ["my refund has not arrived after three weeks", "the return label link is broken",
+                "the courier never came to collect the parcel", "sizes run very small"]
+    chats = []
+    for i in range(48):
+        chats.append("\n".join([
+            "[09:00] Agent: Hello, thanks for contacting us, how can I help?",
+            f"[09:01] Customer: {problems[i % 4]}, order #A{100000 + i}",
+            "*** Chat transferred to Returns ***",
+            "[09:03] Agent: I'm sorry to hear that.",
+            "[09:04] Customer: thanks, bye",
+        ]))
+    src = tmp_path / "chats.csv"
+    pd.DataFrame({"chat_id": [f"c{i}" for i in range(48)], "log": chats}).to_csv(src, index=False)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, [
+        "run", "-i", str(src), "--text", "log", "--id", "chat_id", "-o", str(out),
+        "--set", "input.format=transcript", "--set", "embed.model=hashing",
+        "--set", "themes.min_theme_size=8", "--set", "output.formats=csv"])
+    assert res.exit_code == 0, res.output
+    assert "transcripts: 48 conversations" in res.output
+    summary = _json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    t = summary["transcripts"]
+    assert t["customer_turns_kept"] == 48 and t["dropped_agent"] == 96
+    assert t["dropped_system"] == 48 and t["dropped_pleasantry"] == 48
+    docs = pd.read_csv(out / "documents.csv")
+    assert docs["conversation"].nunique() == 48
+    assert not docs["text_clean"].str.contains("A1000").any()
