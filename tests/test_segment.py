@@ -63,3 +63,16 @@ def test_duplicates_share_an_embed_key_but_keep_their_rows():
 def test_unknown_method():
     with pytest.raises(ConfigError, match="segment.method"):
         segment(docs(["x y z"]), SegmentConfig(method="words"))
+
+
+def test_arbitrary_text_never_raises_and_every_verbatim_has_a_segment():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=6))
+    def check(texts):
+        seg = segment(docs(texts), SegmentConfig(method="clauses"))
+        assert set(seg["doc_id"]) == {f"d{i}" for i in range(len(texts))}
+
+    check()

@@ -147,3 +147,25 @@ def test_cli_runs_on_transcripts_and_reports_what_was_dropped(tmp_path):
     docs = pd.read_csv(out / "documents.csv")
     assert docs["conversation"].nunique() == 48
     assert not docs["text_clean"].str.contains("A1000").any()
+
+
+def test_arbitrary_text_never_raises_and_counts_add_up():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from feedback_mining.clean.transcripts import customer_turns, parse_text
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.one_of(st.text(max_size=60), st.sampled_from(
+        ["Agent: hi", "Customer: my refund", "[10:02] Customer: late", "10:02:11 Bob: x",
+         "Chat transferred", "::", "[10:02]"])), max_size=12))
+    def check(lines):
+        from collections import Counter
+
+        stats: Counter[str] = Counter()
+        turns = parse_text("\n".join(lines), "c", stats=stats)
+        kept = customer_turns(turns, stats)
+        dropped = sum(v for k, v in stats.items() if k.startswith("dropped_"))
+        assert stats["turns"] == len(kept) + dropped
+
+    check()
