@@ -113,3 +113,10 @@ def test_missing_name_model_says_what_to_do(tmp_path):
 
     with pytest.raises(ModelError, match="pii_name_model"):
         PiiRedactor(name_model=str(tmp_path / "nope")).fit()
+
+
+def test_placeholders_never_become_theme_keywords():
+    from feedback_mining.themes.labels import tokenize
+
+    assert tokenize("Refund to [IBAN] late, call [PHONE] or [ORDER_ID]") == [
+        "refund", "to", "late", "call", "or"]
