@@ -94,9 +94,11 @@ _STREET_SUFFIX = (
     "Rapids|Rest|Ridges|River|Roads|Route|Shoal|Shoals|Shore|Shores|Skyway|Squares|Stravenue|"
     "Streets|Throughway|Trace|Track|Trafficway|Underpass|Via|Viaduct|Wall|Ways|Parade|Rise|"
     "Vale|Wharf|Wood|Woods|Yard|Rue|Spur|Spurs|Pine|Circles|Crossings|Glens|Lanes|Routes|"
-    "Lodges|Extensions|Loaf|Ovals|Cliffs|Fields|Hollows|Mount|Ports|Pikes|Ridges|Shoals|Squares"
+    "Lodges|Extensions|Loaf|Ovals|Cliffs|Fields|Hollows|Mount|Ports|Pikes|Ridges|Shoals|Squares|"
+    "Passage|Trailer|Approach|Circus|Centre|Gate|Crossroads|Highlands|Heath|Bank|Embankment"
 )
-_UNIT = r"(?:,?\s*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Rm\.?|#)\s*\w{1,6})"
+_UNIT = (r"(?:,?\s*(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm)\b\.?|#)"
+         r"\s*\w{1,6}\b)")
 _US_TAIL = r"(?:,?\s+[A-Z][\w' .-]{1,30}?,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b)"
 _UK_POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|[A-Z]{1,2}\d{1,2}[A-Z]?)\s*\d[A-Z]{2}\b"
 _ADDRESS_PATTERNS = (
