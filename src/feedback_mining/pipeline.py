@@ -140,6 +140,7 @@ class Result:
             f"segments: {s['segments']}, themes: {s['themes']}, "
             f"segments without a theme: {s['segments_without_theme']}",
         ]
+        lines += _clean_summary_lines(s)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -219,6 +220,7 @@ class Pipeline:
         t = lap("load", t)
 
         documents = clean(frame, cfg.clean)
+        clean_stats = dict(documents.attrs.get(ATTRS_KEY, {}).get("clean", {}))
         kept_mask = documents["set_aside"].isna()
         t = lap("clean", t)
         if not kept_mask.any():
@@ -228,10 +230,14 @@ class Pipeline:
                              "Check that --text names the column with the verbatims.")
 
         segments = segment(documents, cfg.segment)
+        seg_stats = dict(segments.attrs.get(ATTRS_KEY, {}).get("segment", {}))
         t = lap("segment", t)
 
         embedder = self.embedder or make_embedder(cfg.embed)
-        embeddings = embedder.encode(segments["text"].tolist(), show_progress=False)
+        # Near-duplicate segments share an embed_key: embedded once, counted every time.
+        keys = segments["embed_key"] if "embed_key" in segments else segments["text"]
+        codes, distinct = pd.factorize(keys)
+        embeddings = embedder.encode([str(k) for k in distinct], show_progress=False)[codes]
         t = lap("embed", t)
 
         model = self.model
@@ -270,6 +276,7 @@ class Pipeline:
             "rows_set_aside": int((~kept_mask).sum()),
             "set_aside_by_reason": {str(k): int(v) for k, v in set_aside.items()},
             "segments": int(len(segments)),
+            **_clean_summary(clean_stats, seg_stats, len(segments), meta),
             "themes": int(len(themes)),
             "segments_without_theme": int((segments["theme_id"] == OUTLIER).sum()),
             "score_type": score_type,
@@ -287,6 +294,45 @@ class Pipeline:
         if isinstance(data, pd.DataFrame) and ATTRS_KEY in data.attrs:
             return data  # already mapped by fm.load
         return load_with_config(data, _copy_input(cfg))
+
+
+def _clean_summary(clean_stats: dict[str, Any], seg_stats: dict[str, Any], n_segments: int,
+                   meta: dict[str, Any]) -> dict[str, Any]:
+    """Counts of the clean and segment steps (personal data, duplicates, transcripts)."""
+    out: dict[str, Any] = {
+        "redacted_by_type": dict(clean_stats.get("redacted", {})),
+        "rows_redacted": int(clean_stats.get("rows_redacted", 0)),
+        "duplicate_verbatims": int(clean_stats.get("duplicates", 0)),
+        "verbatims_segmented": int(seg_stats.get("verbatims_split", 0)),
+        "distinct_texts_embedded": int(seg_stats.get("distinct_embed_texts", n_segments)),
+    }
+    if "languages" in clean_stats:
+        out["languages"] = dict(clean_stats["languages"])
+    if "transcripts" in meta:
+        out["transcripts"] = dict(meta["transcripts"])
+    return out
+
+
+def _clean_summary_lines(s: dict[str, Any]) -> list[str]:
+    lines = []
+    if "redacted_by_type" in s:
+        red = s["redacted_by_type"]
+        lines.append(f"personal data redacted: {sum(red.values())} in {s['rows_redacted']} rows"
+                     + (" (" + ", ".join(f"{k}: {v}" for k, v in red.items()) + ")" if red
+                        else ""))
+        lines.append(f"duplicate verbatims (counted, embedded once): {s['duplicate_verbatims']}, "
+                     f"verbatims split into several segments: {s['verbatims_segmented']}, "
+                     f"distinct texts embedded: {s['distinct_texts_embedded']}")
+    if "transcripts" in s:
+        t = s["transcripts"]
+        lines.append(
+            f"transcripts: {t.get('conversations', 0)} conversations, {t.get('turns', 0)} turns; "
+            f"kept {t.get('customer_turns_kept', 0)} customer turns, dropped "
+            f"{t.get('dropped_agent', 0)} agent, {t.get('dropped_system', 0)} system, "
+            f"{t.get('dropped_pleasantry', 0)} greetings/thanks, "
+            f"{t.get('dropped_unknown_speaker', 0)} unknown speaker; "
+            f"{t.get('malformed_lines', 0)} malformed lines")
+    return lines
 
 
 def _copy_input(cfg):
