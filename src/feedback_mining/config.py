@@ -26,6 +26,7 @@ from typing import Any
 from .errors import ConfigError, config_error
 
 SCORE_TYPES = ("nps", "csat", "rating")
+SCORE_PERIODS = ("W", "M", "Q")
 
 
 @dataclass
@@ -97,8 +98,16 @@ class SentimentConfig:
 class ScoreConfig:
     """Theme metrics and ranking."""
 
-    period: str = "M"  # pandas period alias for trends: "W" or "M"
+    period: str = "M"  # trend period: "W" (week), "M" (month) or "Q" (quarter)
     min_mentions: int = 5  # below this a theme is marked as too small to judge
+    unit_column: str | None = None  # respondent/customer/conversation id; None: the verbatim id
+    bootstrap: int = 200  # bootstrap resamples for the confidence intervals; 0 turns them off
+    ci_level: float = 0.95  # confidence level of the intervals
+    seed: int = 42  # seed of the bootstrap
+    alpha: float = 0.05  # significance level of the share-change test (trend, emerging)
+    emerging_growth: float = 0.5  # relative share growth (0.5 = +50%) that flags a theme emerging
+    segment_min_verbatims: int = 10  # a segment needs this many theme verbatims to be named
+    shrinkage: float = 10.0  # prior strength (in mentions) pulling small themes to the average
 
 
 @dataclass
@@ -200,6 +209,21 @@ class Config:
                 "sentiment.negative_below", "at most sentiment.positive_above",
                 self.sentiment.negative_below,
             )
+        sc = self.score
+        if sc.period not in SCORE_PERIODS:
+            raise config_error("score.period", f"one of {SCORE_PERIODS}", sc.period)
+        if sc.bootstrap < 0:
+            raise config_error("score.bootstrap", "0 (no intervals) or more", sc.bootstrap)
+        if not 0.5 <= sc.ci_level < 1:
+            raise config_error("score.ci_level", "a level in [0.5, 1), e.g. 0.95", sc.ci_level)
+        if not 0 < sc.alpha < 1:
+            raise config_error("score.alpha", "a level in (0, 1), e.g. 0.05", sc.alpha)
+        for name in ("min_mentions", "segment_min_verbatims"):
+            if getattr(sc, name) < 1:
+                raise config_error(f"score.{name}", "1 or more", getattr(sc, name))
+        if sc.shrinkage < 0 or sc.emerging_growth < 0:
+            bad = "shrinkage" if sc.shrinkage < 0 else "emerging_growth"
+            raise config_error(f"score.{bad}", "0 or more", getattr(sc, bad))
         unknown = set(self.output.formats) - {"csv", "parquet", "xlsx"}
         if unknown:
             raise config_error("output.formats", "a list drawn from csv, parquet, xlsx", sorted(unknown))

@@ -16,9 +16,15 @@ from ..io.writers import _to_writable, atomic_write, neutralise_formulas
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Result
 
-PERCENT = {"share", "share_negative"}
-TWO_DECIMALS = {"sentiment_mean", "score_mean", "priority", "sentiment", "score"}
-ONE_DECIMAL = {"nps"}
+PERCENT = {"share", "share_negative", "share_positive", "share_prev", "share_last",
+           "share_change", "share_change_ci_low", "share_change_ci_high", "priority_volume"}
+TWO_DECIMALS = {"sentiment_mean", "score_mean", "priority", "sentiment", "score",
+                "sentiment_mean_ci_low", "sentiment_mean_ci_high", "score_mean_ci_low",
+                "score_mean_ci_high", "net_sentiment", "lift", "top_segment_lift",
+                "priority_negativity", "priority_impact", "priority_growth", "impact",
+                "impact_ci_low", "impact_ci_high", "driver_gap", "driver_gap_ci_low",
+                "driver_gap_ci_high"}
+ONE_DECIMAL = {"nps", "nps_ci_low", "nps_ci_high"}
 MAX_WIDTH = 60
 
 
@@ -40,6 +46,8 @@ def write_excel(result: Result, path: str | Path) -> Path:
         "Themes": result.themes,
         "Documents": result.documents,
         "Segments": result.segments,
+        "Theme segments": getattr(result, "theme_segments", pd.DataFrame()),
+        "Trend": getattr(result, "trend", pd.DataFrame()),
         "Summary": summary_frame(result.summary),
     }
 

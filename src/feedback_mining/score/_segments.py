@@ -1,0 +1,74 @@
+"""Every theme metric broken down by segment column (channel, market, category...), and
+the segment where each theme is most over-represented (lift)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..config import ScoreConfig
+from ._arrays import Arrays
+from ._metrics import ratios, sums
+
+SEGMENT_COLUMNS = [
+    "theme_id", "label", "segment_column", "segment_value", "segment_verbatims",
+    "mentions", "verbatims", "share", "lift", "sentiment_mean", "share_negative",
+    "net_sentiment", "score_mean", "nps", "impact", "driver_gap", "low_volume",
+]
+
+
+def segment_table(a: Arrays, documents: pd.DataFrame, columns: list[str], labels: list[str], *,
+                  overall_share: np.ndarray, score_type: str | None,
+                  config: ScoreConfig) -> pd.DataFrame:
+    """Long table: theme x segment column x segment value, with the theme's metrics inside
+    the segment and ``lift`` = share in the segment / share over all kept verbatims."""
+    kept = documents[documents["set_aside"].isna()].reset_index(drop=True)
+    frames = []
+    k = len(a.theme_ids)
+    for column in columns:
+        if column not in kept.columns:
+            continue
+        values = kept[column].astype(str).to_numpy()
+        for value in pd.unique(values):
+            sub = a.rows(values == value)
+            s = sums(sub, np.ones((1, sub.n)))
+            metrics = ratios(s, score_type)
+            frame = pd.DataFrame({
+                "theme_id": a.theme_ids, "label": labels, "segment_column": column,
+                "segment_value": value, "segment_verbatims": sub.n,
+                "mentions": s["mentions"][0].astype(int),
+                "verbatims": s["verbatims"][0].astype(int),
+            })
+            for name in ("share", "sentiment_mean", "share_negative", "net_sentiment",
+                         "score_mean", "nps", "impact", "driver_gap"):
+                frame[name] = metrics[name][0] if name in metrics else np.full(k, np.nan)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frame["lift"] = np.where(overall_share > 0, frame["share"] / overall_share, np.nan)
+            frame["low_volume"] = frame["verbatims"] < config.segment_min_verbatims
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=SEGMENT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)[SEGMENT_COLUMNS]
+    if score_type != "nps" or a.has_score is None:
+        out = out.drop(columns=["nps"])
+    if a.has_score is None:
+        out = out.drop(columns=[c for c in ("score_mean", "nps", "impact", "driver_gap") if c in out])
+    return out
+
+
+def top_segments(table: pd.DataFrame, theme_ids: np.ndarray) -> pd.DataFrame:
+    """Per theme, the segment with the highest lift above 1 among those with at least
+    ``segment_min_verbatims`` theme verbatims (``low_volume`` false); None / NaN if none."""
+    out = pd.DataFrame({"theme_id": theme_ids, "top_segment": None, "top_segment_lift": np.nan})
+    if table.empty:
+        return out
+    ok = table[~table["low_volume"].astype(bool) & (table["lift"] > 1)]
+    if ok.empty:
+        return out
+    best = ok.sort_values(["theme_id", "lift", "verbatims"], ascending=[True, False, False],
+                          kind="mergesort").drop_duplicates("theme_id")
+    name = best["segment_column"].astype(str) + "=" + best["segment_value"].astype(str)
+    lookup = dict(zip(best["theme_id"], zip(name, best["lift"], strict=True), strict=True))
+    out["top_segment"] = [lookup.get(t, (None, np.nan))[0] for t in theme_ids]
+    out["top_segment_lift"] = [lookup.get(t, (None, np.nan))[1] for t in theme_ids]
+    return out
