@@ -10,13 +10,15 @@ summary, not in the denominators.
 >>> import pandas as pd
 >>> docs = pd.DataFrame({"id": ["a", "b", "c", "d"], "set_aside": None,
 ...                      "score": [10.0, 2.0, 6.0, 9.0]})
->>> segs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "theme_id": [0, 0, 1, 1],
+>>> segs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "theme_id": [0, 1, 1, 0],
 ...                      "sentiment": [0.5, -0.6, -0.2, 0.3]})
->>> themes = pd.DataFrame({"theme_id": [0, 1], "label": ["refund", "label"],
+>>> themes = pd.DataFrame({"theme_id": [0, 1], "label": ["fast refund", "label missing"],
 ...                        "keywords": [[], []], "examples": [[], []]})
 >>> table = theme_table(segs, docs, themes, score_type="nps")
->>> table[["theme_id", "verbatims", "nps", "impact"]].values.tolist()
-[[1, 2, 0.0, 0.0], [0, 2, 0.0, 0.0]]
+>>> for row in table.itertuples():
+...     print(row.rank, row.label, row.nps, row.impact)
+1 label missing -100.0 -100.0
+2 fast refund 100.0 100.0
 """
 
 from __future__ import annotations
