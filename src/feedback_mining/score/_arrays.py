@@ -10,7 +10,7 @@ resampled sums (see ``_metrics.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -53,21 +53,6 @@ class Arrays:
     @property
     def n(self) -> int:
         return len(self.ids)
-
-    def rows(self, mask: np.ndarray) -> Arrays:
-        """The same arrays restricted to the verbatims where ``mask`` is true."""
-        idx = np.flatnonzero(mask)
-
-        def take(x):
-            return None if x is None else x[idx]
-
-        return replace(
-            self, ids=self.ids[idx], mention=self.mention[idx], seg_count=self.seg_count[idx],
-            seg_sum=self.seg_sum[idx], seg_neg=self.seg_neg[idx], seg_pos=self.seg_pos[idx],
-            has_score=take(self.has_score), raw=take(self.raw), head=take(self.head),
-            m_has=take(self.m_has), m_raw=take(self.m_raw), m_head=take(self.m_head),
-            period=self.period[idx], unit=self.unit[idx],
-        )
 
 
 def build_arrays(segments: pd.DataFrame, documents: pd.DataFrame, theme_ids: np.ndarray, *,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._arrays import Arrays
 
@@ -19,14 +20,17 @@ from ._arrays import Arrays
 CI_METRICS = ("sentiment_mean", "score_mean", "nps", "impact", "driver_gap", "share_change")
 
 
-def _mm(matrix, W: np.ndarray) -> np.ndarray:
-    """``W @ matrix`` for a sparse ``(n, k)`` matrix, as a dense ``(B, k)`` array."""
-    return np.asarray(matrix.T @ W.T).T
+def _mm(matrix, W) -> np.ndarray:
+    """``W @ matrix`` for a sparse ``(n, k)`` matrix, as a dense ``(B, k)`` array
+    (``W`` dense, or sparse such as the one-hot matrix of a segment column)."""
+    product = matrix.T @ W.T
+    return np.asarray(product.toarray() if sp.issparse(product) else product).T
 
 
-def sums(a: Arrays, W: np.ndarray) -> dict[str, np.ndarray]:
+def sums(a: Arrays, W) -> dict[str, np.ndarray]:
+    """Every weighted sum the metrics need: ``(B,)`` totals and ``(B, k)`` theme sums."""
     out = {
-        "n": W.sum(axis=1),
+        "n": np.asarray(W.sum(axis=1)).ravel(),
         "verbatims": _mm(a.mention, W),
         "mentions": _mm(a.seg_count, W),
         "sent_sum": _mm(a.seg_sum, W),
@@ -35,7 +39,8 @@ def sums(a: Arrays, W: np.ndarray) -> dict[str, np.ndarray]:
     }
     if a.has_score is not None:
         out.update(
-            n_scored=W @ a.has_score, tot_raw=W @ a.raw, tot_head=W @ a.head,
+            n_scored=np.asarray(W @ a.has_score).ravel(), tot_raw=np.asarray(W @ a.raw).ravel(),
+            tot_head=np.asarray(W @ a.head).ravel(),
             th_scored=_mm(a.m_has, W), th_raw=_mm(a.m_raw, W), th_head=_mm(a.m_head, W),
         )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ..config import ScoreConfig
 from ._arrays import Arrays
@@ -28,24 +29,29 @@ def segment_table(a: Arrays, documents: pd.DataFrame, columns: list[str], labels
     for column in columns:
         if column not in kept.columns:
             continue
-        values = kept[column].astype(str).to_numpy()
-        for value in pd.unique(values):
-            sub = a.rows(values == value)
-            s = sums(sub, np.ones((1, sub.n)))
-            metrics = ratios(s, score_type)
-            frame = pd.DataFrame({
-                "theme_id": a.theme_ids, "label": labels, "segment_column": column,
-                "segment_value": value, "segment_verbatims": sub.n,
-                "mentions": s["mentions"][0].astype(int),
-                "verbatims": s["verbatims"][0].astype(int),
-            })
-            for name in ("share", "sentiment_mean", "share_negative", "net_sentiment",
-                         "score_mean", "nps", "impact", "driver_gap"):
-                frame[name] = metrics[name][0] if name in metrics else np.full(k, np.nan)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                frame["lift"] = np.where(overall_share > 0, frame["share"] / overall_share, np.nan)
-            frame["low_volume"] = frame["verbatims"] < config.segment_min_verbatims
-            frames.append(frame)
+        # one row of 0/1 weights per segment value: the sums of every value in one product
+        codes, values = pd.factorize(kept[column].astype(str), sort=True)
+        V = len(values)
+        onehot = sp.csr_matrix((np.ones(a.n), (codes, np.arange(a.n))), shape=(V, a.n))
+        s = sums(a, onehot)
+        metrics = ratios(s, score_type)
+        frame = pd.DataFrame({
+            "theme_id": np.tile(a.theme_ids, V),
+            "label": np.tile(np.asarray(labels, dtype=object), V),
+            "segment_column": column,
+            "segment_value": np.repeat(np.asarray(values, dtype=object), k),
+            "segment_verbatims": np.repeat(s["n"].astype(int), k),
+            "mentions": s["mentions"].ravel().astype(int),
+            "verbatims": s["verbatims"].ravel().astype(int),
+        })
+        for name in ("share", "sentiment_mean", "share_negative", "net_sentiment",
+                     "score_mean", "nps", "impact", "driver_gap"):
+            frame[name] = metrics[name].ravel() if name in metrics else np.nan
+        overall = np.tile(overall_share, V)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame["lift"] = np.where(overall > 0, frame["share"] / overall, np.nan)
+        frame["low_volume"] = frame["verbatims"] < config.segment_min_verbatims
+        frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=SEGMENT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)[SEGMENT_COLUMNS]
