@@ -20,7 +20,9 @@ def test_run_gives_ranked_themes_and_one_row_per_input(feedback, fast_config):
     themes = result.themes
     assert themes["rank"].tolist() == list(range(1, len(themes) + 1))
     for col in ("label", "keywords", "mentions", "share", "sentiment_mean", "share_negative",
-                "score_mean", "nps", "priority", "examples"):
+                "score_mean", "nps", "priority", "examples", "impact", "driver_gap",
+                "nps_ci_low", "share_change", "emerging", "top_segment", "priority_volume",
+                "priority_negativity", "priority_impact", "priority_growth"):
         assert col in themes
     assert themes["priority"].is_monotonic_decreasing or themes["low_volume"].any()
     assert themes["examples"].map(len).min() >= 1
