@@ -140,7 +140,7 @@ def _top_themes(result, n: int = 10) -> str:
 
     for row in t.to_dict("records"):
         seg = (f"{row['top_segment']} ({row['top_segment_lift']:.2f})"
-               if row.get("top_segment") else "-")
+               if isinstance(row.get("top_segment"), str) else "-")
         flags = (" low-volume" if row["low_volume"] else "") + \
             (" EMERGING" if row.get("emerging") else "")
         lines.append(

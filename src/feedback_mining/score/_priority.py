@@ -55,7 +55,7 @@ def priority_components(table: pd.DataFrame, *, neg_rate: float, scored: np.ndar
         gap = table["driver_gap"].to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             shrunk = gap * scored / (scored + m) if m > 0 else gap
-            impact = np.where(span > 0, np.clip(-shrunk / span, 0.0, 1.0), 0.0)
+            impact = np.where(span > 0, np.clip(-shrunk / span, 0.0, 1.0) + 0.0, 0.0)  # no -0.0
         impact = np.where(np.isfinite(gap), impact, np.nan)
 
     growth = np.full(len(table), np.nan)
