@@ -269,7 +269,7 @@ def test_segment_breakdown_and_lift_by_hand():
     segments, documents = _channel_tables()
     scores = score_themes(segments, documents, _themes([0, 1]), score_type="rating",
                           segment_columns=["channel"],
-                          config=ScoreConfig(bootstrap=0, segment_min_verbatims=2))
+                          config=ScoreConfig(bootstrap=0, segment_min_verbatims=2, alpha=0.1))
     seg = scores.theme_segments
     assert seg.columns.tolist() == [c for c in SEGMENT_COLUMNS if c != "nps"]
     app = seg[(seg["theme_id"] == 0) & (seg["segment_value"] == "app")].iloc[0]
@@ -281,14 +281,20 @@ def test_segment_breakdown_and_lift_by_hand():
     # within web: mean 14/3; without theme 0 (e, f) 4.5
     assert web["impact"] == pytest.approx(14 / 3 - 4.5)
     assert bool(web["low_volume"]) and not app["low_volume"]
+    # app 3/3 against web 1/3: pooled 4/6, z = (2/3) / sqrt(4/6 * 2/6 * 2/3)
+    z = (2 / 3) / math.sqrt(4 / 6 * 2 / 6 * 2 / 3)
+    assert app["lift_p"] == pytest.approx(math.erfc(z / math.sqrt(2)))
     table = scores.themes.set_index("theme_id")
     assert table.loc[0, "top_segment"] == "channel=app"
     assert table.loc[0, "top_segment_lift"] == pytest.approx(1.5)
     assert table.loc[1, "top_segment"] == "channel=web"
-    # a segment with too few theme verbatims is not named
+    # a segment with too few theme verbatims is not named, nor one whose lift is noise
     strict = theme_table(segments, documents, _themes([0, 1]), segment_columns=["channel"],
-                         config=ScoreConfig(bootstrap=0, segment_min_verbatims=4))
+                         config=ScoreConfig(bootstrap=0, segment_min_verbatims=4, alpha=0.1))
     assert strict["top_segment"].isna().all()
+    noisy = theme_table(segments, documents, _themes([0, 1]), segment_columns=["channel"],
+                        config=ScoreConfig(bootstrap=0, segment_min_verbatims=2, alpha=0.05))
+    assert noisy["top_segment"].isna().all()  # p = 0.083 on 6 verbatims
 
 
 def test_no_segment_columns_gives_an_empty_breakdown():

@@ -128,7 +128,7 @@ def score_themes(
     by_segment = segment_table(a, documents, list(segment_columns or []), labels,
                                overall_share=table["share"].to_numpy(float),
                                score_type=score_type, config=config)
-    top = top_segments(by_segment, theme_ids)
+    top = top_segments(by_segment, theme_ids, alpha=config.alpha)
     table["top_segment"] = top["top_segment"].to_numpy()
     table["top_segment_lift"] = top["top_segment_lift"].to_numpy()
 

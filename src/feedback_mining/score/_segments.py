@@ -10,10 +10,11 @@ import scipy.sparse as sp
 from ..config import ScoreConfig
 from ._arrays import Arrays
 from ._metrics import ratios, sums
+from ._trend import two_proportion_p
 
 SEGMENT_COLUMNS = [
     "theme_id", "label", "segment_column", "segment_value", "segment_verbatims",
-    "mentions", "verbatims", "share", "lift", "sentiment_mean", "share_negative",
+    "mentions", "verbatims", "share", "lift", "lift_p", "sentiment_mean", "share_negative",
     "net_sentiment", "score_mean", "nps", "impact", "driver_gap", "low_volume",
 ]
 
@@ -50,6 +51,12 @@ def segment_table(a: Arrays, documents: pd.DataFrame, columns: list[str], labels
         overall = np.tile(overall_share, V)
         with np.errstate(divide="ignore", invalid="ignore"):
             frame["lift"] = np.where(overall > 0, frame["share"] / overall, np.nan)
+        # is the theme's share in the segment different from its share outside it?
+        x1 = frame["verbatims"].to_numpy(float)
+        n1 = frame["segment_verbatims"].to_numpy(float)
+        x0 = np.round(np.tile(overall_share * a.n, V)) - x1
+        n0 = a.n - n1
+        frame["lift_p"] = np.where(n0 > 0, two_proportion_p(x1, n1, x0, np.maximum(n0, 1)), np.nan)
         frame["low_volume"] = frame["verbatims"] < config.segment_min_verbatims
         frames.append(frame)
     if not frames:
@@ -62,13 +69,14 @@ def segment_table(a: Arrays, documents: pd.DataFrame, columns: list[str], labels
     return out
 
 
-def top_segments(table: pd.DataFrame, theme_ids: np.ndarray) -> pd.DataFrame:
+def top_segments(table: pd.DataFrame, theme_ids: np.ndarray, alpha: float = 0.05) -> pd.DataFrame:
     """Per theme, the segment with the highest lift above 1 among those with at least
-    ``segment_min_verbatims`` theme verbatims (``low_volume`` false); None / NaN if none."""
+    ``segment_min_verbatims`` theme verbatims (``low_volume`` false) whose share differs
+    from the share outside the segment beyond noise (``lift_p < alpha``); None / NaN if none."""
     out = pd.DataFrame({"theme_id": theme_ids, "top_segment": None, "top_segment_lift": np.nan})
     if table.empty:
         return out
-    ok = table[~table["low_volume"].astype(bool) & (table["lift"] > 1)]
+    ok = table[~table["low_volume"].astype(bool) & (table["lift"] > 1) & (table["lift_p"] < alpha)]
     if ok.empty:
         return out
     best = ok.sort_values(["theme_id", "lift", "verbatims"], ascending=[True, False, False],

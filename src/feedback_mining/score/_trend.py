@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.special import erfc
 
 from ..config import ScoreConfig
 from ._arrays import Arrays
@@ -59,7 +60,7 @@ def two_proportion_p(x1: np.ndarray, n1: float, x0: np.ndarray, n0: float) -> np
     se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, (x1 / n1 - x0 / n0) / se, 0.0)
-    return np.array([math.erfc(abs(v) / math.sqrt(2)) for v in z])
+    return erfc(np.abs(z) / math.sqrt(2))
 
 
 def last_two(a: Arrays) -> tuple[np.ndarray, np.ndarray] | None:
