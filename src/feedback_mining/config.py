@@ -30,6 +30,7 @@ OUTPUT_FORMATS = ("csv", "parquet", "xlsx", "pptx", "html")
 INPUT_FORMATS = ("table", "transcript")
 LANGUAGE_POLICIES = ("keep", "drop", "flag")
 SEGMENT_METHODS = ("none", "sentences", "clauses")
+SCORE_PERIODS = ("W", "M", "Q")
 
 
 @dataclass
@@ -125,8 +126,16 @@ class SentimentConfig:
 class ScoreConfig:
     """Theme metrics and ranking."""
 
-    period: str = "M"  # pandas period alias for trends: "W" or "M"
+    period: str = "M"  # trend period: "W" (week), "M" (month) or "Q" (quarter)
     min_mentions: int = 5  # below this a theme is marked as too small to judge
+    unit_column: str | None = None  # respondent/customer/conversation id; None: the verbatim id
+    bootstrap: int = 200  # bootstrap resamples for the confidence intervals; 0 turns them off
+    ci_level: float = 0.95  # confidence level of the intervals
+    seed: int = 42  # seed of the bootstrap
+    alpha: float = 0.05  # significance level of the share-change test (trend, emerging)
+    emerging_growth: float = 0.5  # relative share growth (0.5 = +50%) that flags a theme emerging
+    segment_min_verbatims: int = 10  # a segment needs this many theme verbatims to be named
+    shrinkage: float = 10.0  # prior strength (in mentions) pulling small themes to the average
 
 
 @dataclass
@@ -246,6 +255,21 @@ class Config:
         if self.segment.method not in SEGMENT_METHODS:
             raise config_error("segment.method", f"one of {SEGMENT_METHODS}", self.segment.method)
         unknown = set(self.output.formats) - set(OUTPUT_FORMATS)
+        sc = self.score
+        if sc.period not in SCORE_PERIODS:
+            raise config_error("score.period", f"one of {SCORE_PERIODS}", sc.period)
+        if sc.bootstrap < 0:
+            raise config_error("score.bootstrap", "0 (no intervals) or more", sc.bootstrap)
+        if not 0.5 <= sc.ci_level < 1:
+            raise config_error("score.ci_level", "a level in [0.5, 1), e.g. 0.95", sc.ci_level)
+        if not 0 < sc.alpha < 1:
+            raise config_error("score.alpha", "a level in (0, 1), e.g. 0.05", sc.alpha)
+        for name in ("min_mentions", "segment_min_verbatims"):
+            if getattr(sc, name) < 1:
+                raise config_error(f"score.{name}", "1 or more", getattr(sc, name))
+        if sc.shrinkage < 0 or sc.emerging_growth < 0:
+            bad = "shrinkage" if sc.shrinkage < 0 else "emerging_growth"
+            raise config_error(f"score.{bad}", "0 or more", getattr(sc, bad))
         if unknown:
             raise config_error("output.formats", "a list drawn from " + ", ".join(OUTPUT_FORMATS),
                                sorted(unknown))

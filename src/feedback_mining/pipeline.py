@@ -21,7 +21,7 @@ from .embed import Embedder, make_embedder
 from .errors import InputError, input_error
 from .io.readers import ATTRS_KEY, load_with_config
 from .io.writers import write_csv, write_parquet
-from .score import overall, theme_table
+from .score import overall, score_themes
 from .segment import segment
 from .sentiment import make_scorer, polarity
 from .themes import OUTLIER, ThemeModel
@@ -44,6 +44,14 @@ class Result:
         One row per segment of a kept verbatim, with its theme and sentiment.
     summary : dict
         Counts (read, kept, set aside by reason, themes...) and headline figures.
+    theme_segments : DataFrame
+        Every theme metric broken down by segment column and value (long table: theme x
+        ``segment_column`` x ``segment_value``, with ``lift``); empty without segment columns.
+    trend : DataFrame
+        Theme x period (``score.period``): ``mentions``, ``verbatims``, ``share``; empty
+        without a date column.
+
+    The columns of every table are listed in docs/metrics.md.
     """
 
     themes: pd.DataFrame
@@ -52,18 +60,22 @@ class Result:
     summary: dict[str, Any]
     config: Config
     model: ThemeModel | None = field(default=None, repr=False)
+    theme_segments: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    TABLES = ("themes", "documents", "segments", "theme_segments", "trend")
 
     # -------------------------------------------------------------- outputs
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write themes.csv, documents.csv and segments.csv into ``folder``."""
+        """Write themes.csv, documents.csv, segments.csv, theme_segments.csv and trend.csv
+        into ``folder``."""
         folder = Path(folder)
-        return [write_csv(getattr(self, name), folder / f"{name}.csv")
-                for name in ("themes", "documents", "segments")]
+        return [write_csv(getattr(self, name), folder / f"{name}.csv") for name in self.TABLES]
 
     def to_parquet(self, folder: str | Path) -> list[Path]:
         folder = Path(folder)
         return [write_parquet(getattr(self, name), folder / f"{name}.parquet")
-                for name in ("themes", "documents", "segments")]
+                for name in self.TABLES]
 
     def to_excel(self, path: str | Path) -> Path:
         """A formatted workbook: a sheet per table, frozen headers, filters, number formats."""
@@ -215,7 +227,9 @@ class Pipeline:
         frame = self._load(data)
         meta = frame.attrs.get(ATTRS_KEY, {})
         score_type = meta.get("score_type") or cfg.input.score_type
-        segment_cols = list(meta.get("segments", cfg.input.segments))
+        unit = cfg.score.unit_column
+        segment_cols = [c for c in meta.get("segments", cfg.input.segments) if c != unit
+                        or c in cfg.input.segments]
         log.info("loaded %d rows from %s", len(frame), meta.get("source", "a DataFrame"))
         t = lap("load", t)
 
@@ -264,8 +278,10 @@ class Pipeline:
             polarity=polarity(sentiment, cfg.sentiment),
         )
         documents = _attach_to_documents(documents, segments, labels)
-        themes = theme_table(segments, documents, model.themes_, score_type=score_type,
-                             sentiment=cfg.sentiment, config=cfg.score)
+        scores = score_themes(segments, documents, model.themes_, score_type=score_type,
+                              segment_columns=segment_cols, sentiment=cfg.sentiment,
+                              config=cfg.score)
+        themes = scores.themes
         t = lap("score", t)
 
         set_aside = documents["set_aside"].dropna().value_counts()
@@ -287,13 +303,14 @@ class Pipeline:
             "seconds": timings | {"total": round(time.perf_counter() - started, 3)},
         }
         return Result(themes=themes, documents=documents, segments=segments, summary=summary,
-                      config=cfg, model=model)
+                      config=cfg, model=model, theme_segments=scores.theme_segments,
+                      trend=scores.trend)
 
     def _load(self, data: pd.DataFrame | str | Path | None) -> pd.DataFrame:
         cfg = self.config.input
         if isinstance(data, pd.DataFrame) and ATTRS_KEY in data.attrs:
             return data  # already mapped by fm.load
-        return load_with_config(data, _copy_input(cfg))
+        return load_with_config(data, _copy_input(cfg, self.config.score.unit_column))
 
 
 def _clean_summary(clean_stats: dict[str, Any], seg_stats: dict[str, Any], n_segments: int,
@@ -335,10 +352,13 @@ def _clean_summary_lines(s: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _copy_input(cfg):
+def _copy_input(cfg, unit_column: str | None = None):
+    """The input settings, with the unit column (score.unit_column) loaded alongside the
+    segment columns so that respondents/conversations can be counted."""
     from dataclasses import replace
 
-    return replace(cfg, segments=list(cfg.segments))
+    extra = [unit_column] if unit_column and unit_column not in cfg.segments else []
+    return replace(cfg, segments=list(cfg.segments) + extra)
 
 
 def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,

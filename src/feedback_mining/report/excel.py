@@ -21,9 +21,16 @@ from . import content as C
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Result
 
-PERCENT = {"share", "share_negative", "period_share", "segment_share"}
-TWO_DECIMALS = {"sentiment_mean", "sentiment", "impact", "lift"}
-ONE_DECIMAL = {"nps", "score_mean", "score", "priority"}
+PERCENT = {"share", "share_negative", "share_positive", "share_prev", "share_last",
+           "share_change", "share_change_ci_low", "share_change_ci_high", "priority_volume",
+           "period_share", "segment_share"}
+TWO_DECIMALS = {"sentiment_mean", "score_mean", "priority", "sentiment", "score",
+                "sentiment_mean_ci_low", "sentiment_mean_ci_high", "score_mean_ci_low",
+                "score_mean_ci_high", "net_sentiment", "lift", "top_segment_lift",
+                "priority_negativity", "priority_impact", "priority_growth", "impact",
+                "impact_ci_low", "impact_ci_high", "driver_gap", "driver_gap_ci_low",
+                "driver_gap_ci_high"}
+ONE_DECIMAL = {"nps", "nps_ci_low", "nps_ci_high"}
 MAX_WIDTH = 60
 MAX_ROWS = 1_048_575  # Excel's limit, less the header
 
@@ -51,9 +58,14 @@ def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
         "Documents": result.documents,
         "Segments": result.segments,
     }
-    trend = C.trend_table(result)
+    trend = getattr(result, "trend", None)
+    if trend is None or trend.empty:
+        trend = C.trend_table(result)
     if not trend.empty:
         sheets["Trend"] = trend
+    theme_segments = getattr(result, "theme_segments", None)
+    if theme_segments is not None and not theme_segments.empty:
+        sheets["Theme segments"] = theme_segments
     for column in C.segment_columns(result):
         sheets[_sheet_name(f"By {column}", sheets)] = C.segment_breakdown(
             result, column, max_values=50)
