@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/themes.py
 	$(PY) benchmarks/sentiment.py
 	$(PY) benchmarks/pii.py
+	$(PY) benchmarks/clean.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -20,7 +20,9 @@ def test_run_gives_ranked_themes_and_one_row_per_input(feedback, fast_config):
     themes = result.themes
     assert themes["rank"].tolist() == list(range(1, len(themes) + 1))
     for col in ("label", "keywords", "mentions", "share", "sentiment_mean", "share_negative",
-                "score_mean", "nps", "priority", "examples"):
+                "score_mean", "nps", "priority", "examples", "impact", "driver_gap",
+                "nps_ci_low", "share_change", "emerging", "top_segment", "priority_volume",
+                "priority_negativity", "priority_impact", "priority_growth"):
         assert col in themes
     assert themes["priority"].is_monotonic_decreasing or themes["low_volume"].any()
     assert themes["examples"].map(len).min() >= 1
@@ -39,9 +41,9 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
     result = Pipeline(fast_config).run(_load(feedback))
     written = result.save(tmp_path / "out")
     names = sorted(p.name for p in written)
-    assert names == sorted(["themes.csv", "documents.csv", "segments.csv", "themes.parquet",
-                            "documents.parquet", "segments.parquet", "themes.xlsx",
-                            "summary.json"])
+    tables = ["themes", "documents", "segments", "theme_segments", "trend"]
+    assert names == sorted([f"{t}.{ext}" for t in tables for ext in ("csv", "parquet")]
+                           + ["themes.xlsx", "summary.json"])
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
     back = pd.read_parquet(tmp_path / "out" / "themes.parquet")
     assert back["label"].tolist() == result.themes["label"].tolist()
@@ -51,6 +53,11 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
     assert ws.freeze_panes == "A2"
     assert [c.value for c in ws[1]][:3] == ["rank", "theme_id", "label"]
     assert ws.max_row == len(result.themes) + 1
+    assert set(openpyxl.load_workbook(tmp_path / "out" / "themes.xlsx").sheetnames) >= {
+        "Theme segments", "Trend"}
+    # the planted feedback has a channel segment and six-hourly dates over 30 days of January
+    assert set(result.theme_segments["segment_value"]) == {"app", "web"}
+    assert set(result.trend["period"]) == {"2026-01"}
     assert "html" in result._repr_html_().lower() or "<table" in result._repr_html_()
 
 

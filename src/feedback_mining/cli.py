@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from .config import Config
@@ -92,7 +93,8 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
-    """Run the pipeline and write themes, documents and segments (CSV, Parquet, Excel)."""
+    """Run the pipeline and write themes, documents and segments (CSV, Parquet, Excel; add
+    pptx and html to output.formats for the deck and the HTML report)."""
     from .datasets import load_sample
     from .pipeline import Pipeline
 
@@ -120,6 +122,45 @@ def run(
         typer.echo(result.summary_text())
         typer.echo(_top_themes(result))
         typer.echo(f"wrote {len(written)} files to {out}/")
+
+
+REPORT_FORMATS = ("pptx", "xlsx", "html")
+
+
+@app.command()
+def report(
+    input_dir: Annotated[Path, typer.Option(
+        "--input-dir", "-i", help="Output folder of a run (themes.parquet, summary.json...).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Report file to write.")],
+    format_: Annotated[str | None, typer.Option(
+        "--format", "-f", help="pptx, xlsx or html (default: from the --output suffix).")] = None,
+    template: Annotated[Path | None, typer.Option(
+        help="Your own .pptx whose layouts, colours and fonts the deck uses.")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a report setting, e.g. report.top_themes=5 (repeatable).")]
+    = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Rebuild a report (deck, workbook or HTML page) from the saved outputs of a run."""
+    from .errors import config_error
+    from .pipeline import load_result
+
+    try:
+        fmt = (format_ or output.suffix.lstrip(".")).lower()
+        if fmt not in REPORT_FORMATS:
+            raise config_error("--format", "one of " + ", ".join(REPORT_FORMATS), fmt)
+        result = load_result(input_dir)
+        result.config = result.config.with_overrides(list(overrides or []))
+        if fmt == "pptx":
+            written = result.to_pptx(output, template=template)
+        elif fmt == "xlsx":
+            written = result.to_excel(output)
+        else:
+            written = result.to_html(output)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
+        _fail(exc, verbose)
+        return
+    typer.echo(f"wrote {written}")
 
 
 @app.command()
@@ -155,14 +196,34 @@ def evaluate(
 
 
 def _top_themes(result, n: int = 10) -> str:
+    """The top ``n`` themes with the components of their priority (docs/metrics.md)."""
     t = result.themes.head(n)
     if t.empty:
         return "no themes found"
-    lines = [f"top {len(t)} of {len(result.themes)} themes (rank, label, verbatims, share, "
-             "mean sentiment, priority):"]
-    for row in t.itertuples(index=False):
-        lines.append(f"  {row.rank:>3}. {row.label[:48]:<48} {row.verbatims:>6} "
-                     f"{row.share:>6.1%} {row.sentiment_mean:+.2f} {row.priority:6.2f}")
+    has_impact = "impact" in t
+    lines = [f"top {len(t)} of {len(result.themes)} themes; priority = 100 x volume x "
+             "mean(negativity, impact) x (1 + growth):",
+             f"  {'rank':>4} {'label':<40} {'verb':>6} {'share':>6} {'sent':>5} {'neg':>5} "
+             f"{'impact':>7} {'gap':>6} | {'prio':>6} {'p_vol':>6} {'p_neg':>5} {'p_imp':>5} "
+             f"{'p_gro':>5}  top segment (lift)"]
+
+    def num(value, fmt: str, width: int) -> str:
+        return f"{value:{fmt}}".rjust(width) if pd.notna(value) else "-".rjust(width)
+
+    for row in t.to_dict("records"):
+        seg = (f"{row['top_segment']} ({row['top_segment_lift']:.2f})"
+               if isinstance(row.get("top_segment"), str) else "-")
+        flags = (" low-volume" if row["low_volume"] else "") + \
+            (" EMERGING" if row.get("emerging") else "")
+        lines.append(
+            f"  {row['rank']:>4} {str(row['label'])[:40]:<40} {row['verbatims']:>6} "
+            f"{num(row['share'], '.1%', 6)} {num(row['sentiment_mean'], '+.2f', 5)} "
+            f"{num(row['share_negative'], '.0%', 5)} "
+            f"{num(row['impact'] if has_impact else None, '+.3f', 7)} "
+            f"{num(row['driver_gap'] if has_impact else None, '+.2f', 6)} | "
+            f"{num(row['priority'], '.3f', 6)} {num(row['priority_volume'], '.3f', 6)} "
+            f"{num(row['priority_negativity'], '.2f', 5)} {num(row['priority_impact'], '.2f', 5)} "
+            f"{num(row['priority_growth'], '.2f', 5)}  {seg}{flags}")
     return "\n".join(lines)
 
 

@@ -18,10 +18,10 @@ import pandas as pd
 from .clean import clean
 from .config import Config
 from .embed import Embedder, make_embedder
-from .errors import InputError
+from .errors import InputError, input_error
 from .io.readers import ATTRS_KEY, load_with_config
 from .io.writers import write_csv, write_parquet
-from .score import overall, theme_table
+from .score import overall, score_themes
 from .segment import segment
 from .sentiment import make_scorer, polarity
 from .themes import OUTLIER, ThemeModel
@@ -44,6 +44,14 @@ class Result:
         One row per segment of a kept verbatim, with its theme and sentiment.
     summary : dict
         Counts (read, kept, set aside by reason, themes...) and headline figures.
+    theme_segments : DataFrame
+        Every theme metric broken down by segment column and value (long table: theme x
+        ``segment_column`` x ``segment_value``, with ``lift``); empty without segment columns.
+    trend : DataFrame
+        Theme x period (``score.period``): ``mentions``, ``verbatims``, ``share``; empty
+        without a date column.
+
+    The columns of every table are listed in docs/metrics.md.
     """
 
     themes: pd.DataFrame
@@ -52,24 +60,49 @@ class Result:
     summary: dict[str, Any]
     config: Config
     model: ThemeModel | None = field(default=None, repr=False)
+    theme_segments: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    TABLES = ("themes", "documents", "segments", "theme_segments", "trend")
 
     # -------------------------------------------------------------- outputs
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write themes.csv, documents.csv and segments.csv into ``folder``."""
+        """Write themes.csv, documents.csv, segments.csv, theme_segments.csv and trend.csv
+        into ``folder``."""
         folder = Path(folder)
-        return [write_csv(getattr(self, name), folder / f"{name}.csv")
-                for name in ("themes", "documents", "segments")]
+        return [write_csv(getattr(self, name), folder / f"{name}.csv") for name in self.TABLES]
 
     def to_parquet(self, folder: str | Path) -> list[Path]:
         folder = Path(folder)
         return [write_parquet(getattr(self, name), folder / f"{name}.parquet")
-                for name in ("themes", "documents", "segments")]
+                for name in self.TABLES]
 
     def to_excel(self, path: str | Path) -> Path:
         """A formatted workbook: a sheet per table, frozen headers, filters, number formats."""
         from .report.excel import write_excel
 
         return write_excel(self, path)
+
+    def to_pptx(self, path: str | Path, template: str | Path | None = None, **options: Any) -> Path:
+        """A 16:9 PowerPoint deck: title, overview, ranked theme table, volume/sentiment
+        chart and one slide per top theme (see :func:`feedback_mining.report.write_pptx`).
+
+        ``template`` is your own .pptx (its layouts, colours and fonts); ``options`` are
+        ``top_themes``, ``n_quotes`` and ``title`` (defaults from ``config.report``).
+        """
+        from .report.pptx import write_pptx
+
+        rep = self.config.report
+        options = {"top_themes": rep.top_themes, "n_quotes": rep.quotes, "title": rep.title} | options
+        return write_pptx(self, path, template=template or rep.template, **options)
+
+    def to_html(self, path: str | Path, **options: Any) -> Path:
+        """A self-contained HTML report (one file that opens offline, interactive charts)."""
+        from .report.html import write_html
+
+        rep = self.config.report
+        options = {"top_themes": rep.top_themes, "n_quotes": rep.quotes, "title": rep.title} | options
+        return write_html(self, path, **options)
 
     def save(self, folder: str | Path, formats: list[str] | None = None,
              extra: dict[str, str] | None = None) -> list[Path]:
@@ -91,7 +124,13 @@ class Result:
                 self.to_parquet(staging)
             if "xlsx" in formats:
                 self.to_excel(staging / "themes.xlsx")
-            summary = json.dumps(self.summary, indent=2, default=str)
+            if "pptx" in formats:
+                self.to_pptx(staging / "themes.pptx")
+            if "html" in formats:
+                self.to_html(staging / "themes.html")
+            # The settings travel with the summary so that load_result can rebuild reports.
+            summary = json.dumps(self.summary | {"config": self.config.to_dict()}, indent=2,
+                                 default=str)
             (staging / "summary.json").write_text(summary, encoding="utf-8")
             for name, text in (extra or {}).items():
                 (staging / name).write_text(text, encoding="utf-8")
@@ -113,18 +152,34 @@ class Result:
             f"segments: {s['segments']}, themes: {s['themes']}, "
             f"segments without a theme: {s['segments_without_theme']}",
         ]
+        lines += _clean_summary_lines(s)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        """Jupyter's view: headline figures, then the top themes with every metric the run
+        has (all text escaped)."""
+        from .report import content as C
+
+        e = html.escape
+        figures = "".join(
+            f"<div style='border:1px solid #ddd;border-radius:4px;padding:4px 10px'>"
+            f"<b style='font-size:1.3em'>{e(v)}</b><br><span style='color:#666'>{e(k)}</span>"
+            "</div>" for k, v in C.overview_figures(self))
         top = self.themes.head(10)
-        cols = [c for c in ("rank", "label", "verbatims", "share", "sentiment_mean",
-                            "share_negative", "score_mean", "nps", "priority") if c in top]
-        fmt = {"share": "{:.1%}".format, "share_negative": "{:.0%}".format,
-               "sentiment_mean": "{:+.2f}".format, "score_mean": "{:.2f}".format,
-               "nps": "{:+.0f}".format, "priority": "{:.2f}".format}
-        table = top[cols].to_html(index=False, formatters=fmt, border=0, escape=True)
-        return (f"<div><b>feedback-mining result</b><pre>{html.escape(self.summary_text())}</pre>"
-                f"<p>Top {len(top)} of {len(self.themes)} themes:</p>{table}</div>")
+        columns = C.theme_columns(top)
+        head = "".join(f"<th>{e(c.header)}</th>" for c in columns) + "<th>Words</th>"
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:{'left' if c.kind == 'text' else 'right'}'>"
+                             f"{e(v)}</td>" for c, v in zip(columns, cells, strict=True))
+            + f"<td style='text-align:left'>{e(', '.join(C.keywords(row, 5)))}</td></tr>"
+            for (_, row), cells in zip(top.iterrows(), C.theme_rows(top, columns), strict=True))
+        lines = "".join(f"<div style='color:#666'>{e(line)}</div>" for line in C.title_lines(self))
+        return (f"<div><b>feedback-mining result</b>{lines}"
+                f"<div style='display:flex;flex-wrap:wrap;gap:8px;margin:8px 0'>{figures}</div>"
+                f"<p>Top {len(top)} of {len(self.themes)} themes, ranked by priority "
+                "(all of them in <code>result.themes</code>; export with "
+                "<code>result.to_pptx(...)</code>, <code>to_excel</code>, <code>to_html</code>):"
+                f"</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
     def __repr__(self) -> str:
         return f"Result(themes={len(self.themes)}, documents={len(self.documents)})\n" + \
@@ -172,11 +227,14 @@ class Pipeline:
         frame = self._load(data)
         meta = frame.attrs.get(ATTRS_KEY, {})
         score_type = meta.get("score_type") or cfg.input.score_type
-        segment_cols = list(meta.get("segments", cfg.input.segments))
+        unit = cfg.score.unit_column
+        segment_cols = [c for c in meta.get("segments", cfg.input.segments) if c != unit
+                        or c in cfg.input.segments]
         log.info("loaded %d rows from %s", len(frame), meta.get("source", "a DataFrame"))
         t = lap("load", t)
 
         documents = clean(frame, cfg.clean)
+        clean_stats = dict(documents.attrs.get(ATTRS_KEY, {}).get("clean", {}))
         kept_mask = documents["set_aside"].isna()
         t = lap("clean", t)
         if not kept_mask.any():
@@ -186,10 +244,14 @@ class Pipeline:
                              "Check that --text names the column with the verbatims.")
 
         segments = segment(documents, cfg.segment)
+        seg_stats = dict(segments.attrs.get(ATTRS_KEY, {}).get("segment", {}))
         t = lap("segment", t)
 
         embedder = self.embedder or make_embedder(cfg.embed)
-        embeddings = embedder.encode(segments["text"].tolist(), show_progress=False)
+        # Near-duplicate segments share an embed_key: embedded once, counted every time.
+        keys = segments["embed_key"] if "embed_key" in segments else segments["text"]
+        codes, distinct = pd.factorize(keys)
+        embeddings = embedder.encode([str(k) for k in distinct], show_progress=False)[codes]
         t = lap("embed", t)
 
         model = self.model
@@ -220,8 +282,10 @@ class Pipeline:
             polarity=polarity(sentiment, cfg.sentiment),
         )
         documents = _attach_to_documents(documents, segments, labels)
-        themes = theme_table(segments, documents, model.themes_, score_type=score_type,
-                             sentiment=cfg.sentiment, config=cfg.score)
+        scores = score_themes(segments, documents, model.themes_, score_type=score_type,
+                              segment_columns=segment_cols, sentiment=cfg.sentiment,
+                              config=cfg.score)
+        themes = scores.themes
         extra = [c for c in ("is_new", "parent_id", "parent_label") if c in model.themes_]
         if extra and len(themes):
             themes = themes.merge(model.themes_[["theme_id", *extra]], on="theme_id", how="left")
@@ -235,6 +299,7 @@ class Pipeline:
             "rows_set_aside": int((~kept_mask).sum()),
             "set_aside_by_reason": {str(k): int(v) for k, v in set_aside.items()},
             "segments": int(len(segments)),
+            **_clean_summary(clean_stats, seg_stats, len(segments), meta),
             "themes": int(len(themes)),
             "segments_without_theme": int((segments["theme_id"] == OUTLIER).sum()),
             "score_type": score_type,
@@ -245,19 +310,62 @@ class Pipeline:
             "seconds": timings | {"total": round(time.perf_counter() - started, 3)},
         }
         return Result(themes=themes, documents=documents, segments=segments, summary=summary,
-                      config=cfg, model=model)
+                      config=cfg, model=model, theme_segments=scores.theme_segments,
+                      trend=scores.trend)
 
     def _load(self, data: pd.DataFrame | str | Path | None) -> pd.DataFrame:
         cfg = self.config.input
         if isinstance(data, pd.DataFrame) and ATTRS_KEY in data.attrs:
             return data  # already mapped by fm.load
-        return load_with_config(data, _copy_input(cfg))
+        return load_with_config(data, _copy_input(cfg, self.config.score.unit_column))
 
 
-def _copy_input(cfg):
+def _clean_summary(clean_stats: dict[str, Any], seg_stats: dict[str, Any], n_segments: int,
+                   meta: dict[str, Any]) -> dict[str, Any]:
+    """Counts of the clean and segment steps (personal data, duplicates, transcripts)."""
+    out: dict[str, Any] = {
+        "redacted_by_type": dict(clean_stats.get("redacted", {})),
+        "rows_redacted": int(clean_stats.get("rows_redacted", 0)),
+        "duplicate_verbatims": int(clean_stats.get("duplicates", 0)),
+        "verbatims_segmented": int(seg_stats.get("verbatims_split", 0)),
+        "distinct_texts_embedded": int(seg_stats.get("distinct_embed_texts", n_segments)),
+    }
+    if "languages" in clean_stats:
+        out["languages"] = dict(clean_stats["languages"])
+    if "transcripts" in meta:
+        out["transcripts"] = dict(meta["transcripts"])
+    return out
+
+
+def _clean_summary_lines(s: dict[str, Any]) -> list[str]:
+    lines = []
+    if "redacted_by_type" in s:
+        red = s["redacted_by_type"]
+        lines.append(f"personal data redacted: {sum(red.values())} in {s['rows_redacted']} rows"
+                     + (" (" + ", ".join(f"{k}: {v}" for k, v in red.items()) + ")" if red
+                        else ""))
+        lines.append(f"duplicate verbatims (counted, embedded once): {s['duplicate_verbatims']}, "
+                     f"verbatims split into several segments: {s['verbatims_segmented']}, "
+                     f"distinct texts embedded: {s['distinct_texts_embedded']}")
+    if "transcripts" in s:
+        t = s["transcripts"]
+        lines.append(
+            f"transcripts: {t.get('conversations', 0)} conversations, {t.get('turns', 0)} turns; "
+            f"kept {t.get('customer_turns_kept', 0)} customer turns, dropped "
+            f"{t.get('dropped_agent', 0)} agent, {t.get('dropped_system', 0)} system, "
+            f"{t.get('dropped_pleasantry', 0)} greetings/thanks, "
+            f"{t.get('dropped_unknown_speaker', 0)} unknown speaker; "
+            f"{t.get('malformed_lines', 0)} malformed lines")
+    return lines
+
+
+def _copy_input(cfg, unit_column: str | None = None):
+    """The input settings, with the unit column (score.unit_column) loaded alongside the
+    segment columns so that respondents/conversations can be counted."""
     from dataclasses import replace
 
-    return replace(cfg, segments=list(cfg.segments))
+    extra = [unit_column] if unit_column and unit_column not in cfg.segments else []
+    return replace(cfg, segments=list(cfg.segments) + extra)
 
 
 def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
@@ -280,6 +388,51 @@ def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
     out["sentiment"] = ids.map(mean_sent).round(4)
     out["n_segments"] = ids.map(n_seg).fillna(0).astype(int)
     return out.reset_index(drop=True)
+
+
+def load_result(folder: str | Path) -> Result:
+    """Read a saved run back (``themes``, ``documents`` and ``segments`` as Parquet, or as
+    CSV when no Parquet was written, and ``summary.json``) to rebuild its reports.
+
+    >>> result = load_result("outputs")          # doctest: +SKIP
+    >>> result.to_pptx("themes.pptx")            # doctest: +SKIP
+    """
+    folder = Path(folder)
+    where = str(folder)
+    if not (folder / "summary.json").is_file():
+        raise input_error(where, "the output folder of a run (with summary.json)",
+                          "no summary.json" if folder.is_dir() else "no such folder",
+                          "Pass the folder that `feedback-mining run --output` wrote.")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    config = Config.from_dict(summary.pop("config", {}) or {}, source=f"{where}/summary.json")
+    tables = {}
+    for name in ("themes", "documents", "segments"):
+        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+        if parquet.is_file():
+            frame = pd.read_parquet(parquet)
+        elif csv.is_file():
+            frame = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+            for col in _LIST_COLUMNS.get(name, ()):
+                if col in frame:
+                    frame[col] = frame[col].map(
+                        lambda v: [] if pd.isna(v) or v == "" else str(v).split(" | "))
+        else:
+            raise input_error(where, f"{name}.parquet or {name}.csv", "neither",
+                              "Run again with output.formats including parquet (the default).")
+        for col in frame.columns:  # Parquet gives arrays back for list columns
+            if frame[col].dtype == object and frame[col].map(lambda v: isinstance(v, np.ndarray)).any():
+                frame[col] = frame[col].map(lambda v: v.tolist() if isinstance(v, np.ndarray) else v)
+        tables[name] = frame
+    docs = tables["documents"]
+    if "set_aside" in docs:
+        docs["set_aside"] = docs["set_aside"].astype(object).where(docs["set_aside"].notna(), None)
+    if "theme_ids" in docs and docs["theme_ids"].map(lambda v: isinstance(v, list)).all():
+        docs["theme_ids"] = docs["theme_ids"].map(lambda v: [int(x) for x in v])
+    return Result(themes=tables["themes"], documents=docs, segments=tables["segments"],
+                  summary=summary, config=config)
+
+
+_LIST_COLUMNS = {"themes": ("keywords", "examples"), "documents": ("theme_ids",)}
 
 
 def run(data: pd.DataFrame | str | Path, config: Config | None = None, *,
