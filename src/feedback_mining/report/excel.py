@@ -58,14 +58,9 @@ def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
         "Documents": result.documents,
         "Segments": result.segments,
     }
-    trend = getattr(result, "trend", None)
-    if trend is None or trend.empty:
-        trend = C.trend_table(result)
+    trend = C.trend_table(result)
     if not trend.empty:
         sheets["Trend"] = trend
-    theme_segments = getattr(result, "theme_segments", None)
-    if theme_segments is not None and not theme_segments.empty:
-        sheets["Theme segments"] = theme_segments
     for column in C.segment_columns(result):
         sheets[_sheet_name(f"By {column}", sheets)] = C.segment_breakdown(
             result, column, max_values=50)
