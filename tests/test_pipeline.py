@@ -54,7 +54,7 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
     assert [c.value for c in ws[1]][:3] == ["rank", "theme_id", "label"]
     assert ws.max_row == len(result.themes) + 1
     assert set(openpyxl.load_workbook(tmp_path / "out" / "themes.xlsx").sheetnames) >= {
-        "Theme segments", "Trend"}
+        "By channel", "Trend"}
     # the planted feedback has a channel segment and six-hourly dates over 30 days of January
     assert set(result.theme_segments["segment_value"]) == {"app", "web"}
     assert set(result.trend["period"]) == {"2026-01"}
