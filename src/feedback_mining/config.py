@@ -86,11 +86,15 @@ class ThemesConfig:
 
 @dataclass
 class SentimentConfig:
-    """How sentiment in [-1, 1] is scored."""
+    """How sentiment in [-1, 1] is scored (see feedback_mining.sentiment)."""
 
-    method: str = "vader"
+    method: str = "model"  # "model" (fine-tuned MiniLM), "head" (fast: on the embeddings), "vader"
+    # Cut-offs for negative / neutral / positive labels.  The models' scores are calibrated
+    # so that these defaults give the cut-offs chosen on validation data in training.
     negative_below: float = -0.05
     positive_above: float = 0.05
+    model_path: str | None = None  # None: the model bundled with the package
+    batch_size: int = 64
 
 
 @dataclass
@@ -195,6 +199,10 @@ class Config:
             raise config_error("input.score_type", f"one of {SCORE_TYPES}", self.input.score_type)
         if self.themes.min_theme_size < 0:
             raise config_error("themes.min_theme_size", "0 (automatic) or more", self.themes.min_theme_size)
+        if self.sentiment.method not in ("model", "head", "vader"):
+            raise config_error(
+                "sentiment.method", "one of 'model', 'head', 'vader'", self.sentiment.method
+            )
         if self.sentiment.negative_below > self.sentiment.positive_above:
             raise config_error(
                 "sentiment.negative_below", "at most sentiment.positive_above",
