@@ -46,6 +46,7 @@ def embedder():
     """The embedding stage as the pipeline runs it."""
     try:
         from feedback_mining.embed import make_embedder  # the lead's foundation
+
         from feedback_mining.config import EmbedConfig
 
         return make_embedder(EmbedConfig()).encode

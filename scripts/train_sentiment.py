@@ -57,7 +57,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--lr", type=float, default=8e-5)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--max-length", type=int, default=128, help="tokens per text in training")
-    ap.add_argument("--n-val", type=int, default=0, help="reviews val rows (0: all); for smoke runs")
+    ap.add_argument("--n-val", type=int, default=0, help="reviews val rows (0: all); smoke runs")
     ap.add_argument("--no-eval", action="store_true", help="skip scoring the held-out sets")
     return ap.parse_args()
 
@@ -174,7 +174,8 @@ def train_head(texts: list[str], labels: np.ndarray, args: argparse.Namespace):
     emb = EmbeddingHeadScorer()._embed(texts)
     lr = LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced", random_state=args.seed)
     lr.fit(emb, labels)
-    return np.ascontiguousarray(lr.coef_, dtype=np.float32), np.ascontiguousarray(lr.intercept_, dtype=np.float32)
+    w = np.ascontiguousarray(lr.coef_, dtype=np.float32)
+    return w, np.ascontiguousarray(lr.intercept_, dtype=np.float32)
 
 
 def save_head(w: np.ndarray, b: np.ndarray, out: Path) -> None:
@@ -182,7 +183,8 @@ def save_head(w: np.ndarray, b: np.ndarray, out: Path) -> None:
     from safetensors.torch import save_file
 
     save_file(
-        {"weight": torch.from_numpy(w).to(torch.float16), "bias": torch.from_numpy(b).to(torch.float16)},
+        {"weight": torch.from_numpy(w).to(torch.float16),
+         "bias": torch.from_numpy(b).to(torch.float16)},
         str(out / "head.safetensors"), metadata={"format": "pt"},
     )
 
@@ -216,7 +218,8 @@ def evaluate(scorer, data: Path) -> dict[str, float]:
     test = rev[rev["split"] == "test"]
     lab = scorer.labels(test["text"].tolist())
     pred = pd.Series(lab).map({c: i for i, c in enumerate(sd.CLASSES)}).to_numpy()
-    scores["reviews_test_macro_f1"] = round(float(f1_score(test["label"], pred, average="macro")), 4)
+    f1 = f1_score(test["label"], pred, average="macro")
+    scores["reviews_test_macro_f1"] = round(float(f1), 4)
     print(f"  reviews test (n={len(test)}) 3-class macro-F1 {scores['reviews_test_macro_f1']:.4f}")
     return scores
 
@@ -360,10 +363,12 @@ def write_data_card(args, config, n_sst, rev_fit, n_val) -> None:
             lines.append(f"| {key} | " + " | ".join(
                 f"{config[key]['held_out'][n]:.4f}" for n in names) + " |")
         lines += ["", "Binary accuracy: positive when the (calibrated) score is > 0. Reviews: "
-                  "3-class macro-F1 with the default cut-offs -0.05 / +0.05. `benchmarks/sentiment.py` compares these "
+                  "3-class macro-F1 with the default cut-offs -0.05 / +0.05. "
+                  "`benchmarks/sentiment.py` compares these "
                   "with VADER in one run."]
     else:
-        lines.append("(run without evaluation)")
+        lines.append("Run with --no-eval: the held-out scores are those `benchmarks/sentiment.py` "
+                     "prints (docs/BENCHMARKS.md, section Sentiment).")
     lines.append("")
     (args.out / "DATA_CARD.md").write_text("\n".join(lines), encoding="utf-8")
 
