@@ -217,7 +217,8 @@ class MiniLMSentimentScorer(_BundledModel):
         if self._net is not None:
             return
         import torch
-        from transformers import AutoModel, AutoTokenizer, logging as hf_logging
+        from transformers import AutoModel, AutoTokenizer
+        from transformers import logging as hf_logging
 
         cfg = self.config_
         base = _base_model_path()
