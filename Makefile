@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(VENV)/bin/feedback-mining run --sample --output outputs/demo
 
 test: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider tests --nbmake notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

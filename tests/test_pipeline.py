@@ -1,0 +1,79 @@
+import pandas as pd
+import pytest
+
+import feedback_mining as fm
+from feedback_mining import Pipeline
+
+
+def _load(feedback):
+    return fm.load(feedback, text="comment", id="response_id", score="nps", score_type="nps",
+                   date="submitted_at", segments=["channel"])
+
+
+def test_run_gives_ranked_themes_and_one_row_per_input(feedback, fast_config):
+    feedback.loc[[0, 1], "comment"] = ["n/a", ""]
+    result = Pipeline(fast_config).run(_load(feedback))
+    assert len(result.documents) == len(feedback)
+    assert result.documents["id"].tolist() == feedback["response_id"].tolist()
+    assert result.summary["rows_set_aside"] == 2
+    assert result.summary["set_aside_by_reason"] == {"non_answer": 1, "empty": 1}
+    themes = result.themes
+    assert themes["rank"].tolist() == list(range(1, len(themes) + 1))
+    for col in ("label", "keywords", "mentions", "share", "sentiment_mean", "share_negative",
+                "score_mean", "nps", "priority", "examples"):
+        assert col in themes
+    assert themes["priority"].is_monotonic_decreasing or themes["low_volume"].any()
+    assert themes["examples"].map(len).min() >= 1
+    kept = result.documents[result.documents["set_aside"].isna()]
+    assert kept["sentiment"].between(-1, 1).all()
+
+
+def test_same_input_same_result(feedback, fast_config):
+    a = Pipeline(fast_config).run(_load(feedback))
+    b = Pipeline(fast_config).run(_load(feedback))
+    pd.testing.assert_frame_equal(a.themes, b.themes)
+    pd.testing.assert_frame_equal(a.documents, b.documents)
+
+
+def test_outputs_are_written(feedback, fast_config, tmp_path):
+    result = Pipeline(fast_config).run(_load(feedback))
+    written = result.save(tmp_path / "out")
+    names = sorted(p.name for p in written)
+    assert names == sorted(["themes.csv", "documents.csv", "segments.csv", "themes.parquet",
+                            "documents.parquet", "segments.parquet", "themes.xlsx",
+                            "summary.json"])
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    back = pd.read_parquet(tmp_path / "out" / "themes.parquet")
+    assert back["label"].tolist() == result.themes["label"].tolist()
+    import openpyxl
+
+    ws = openpyxl.load_workbook(tmp_path / "out" / "themes.xlsx")["Themes"]
+    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws[1]][:3] == ["rank", "theme_id", "label"]
+    assert ws.max_row == len(result.themes) + 1
+    assert "html" in result._repr_html_().lower() or "<table" in result._repr_html_()
+
+
+def test_run_accepts_a_raw_frame_and_keyword_settings(feedback):
+    result = fm.run(feedback, input__text="comment", embed__model="hashing",
+                    themes__min_theme_size=8)
+    assert result.summary["rows_kept"] == len(feedback)
+
+
+def test_all_rows_set_aside_is_a_clear_error(fast_config):
+    frame = pd.DataFrame({"text": ["n/a", "", "none"]})
+    with pytest.raises(fm.InputError, match="all 3 rows were set aside"):
+        Pipeline(fast_config).run(frame)
+
+
+@pytest.mark.slow
+def test_real_minilm_end_to_end_on_the_sample():
+    df = fm.datasets.load_sample()
+    df = df.iloc[:600]
+    df.attrs = fm.datasets.load_sample().attrs
+    result = fm.run(df)
+    assert result.summary["embedding_model"] == "all-MiniLM-L6-v2"
+    assert len(result.themes) >= 2
+    assert result.summary["rows_read"] == 600
+    # labels are words, not ids or stop-word lists
+    assert result.themes["label"].str.contains(r"[a-z]{3}", regex=True).all()
