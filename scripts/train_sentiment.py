@@ -53,6 +53,10 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--n-sst", type=int, default=40000, help="SST-2 train rows sampled")
     ap.add_argument("--reviews-per-class", type=int, default=1500)
     ap.add_argument("--head-n-sst", type=int, default=12000, help="SST-2 rows for the head")
+    ap.add_argument("--head-reviews-per-class", type=int, default=0,
+                    help="reviews per class for the head (0: all the model's)")
+    ap.add_argument("--skip-fine-tune", action="store_true",
+                    help="reuse model.safetensors already in --out (same data arguments)")
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--lr", type=float, default=8e-5)
     ap.add_argument("--batch-size", type=int, default=32)
@@ -245,16 +249,23 @@ def main() -> None:
           f"(per class {np.bincount(rev_fit['label']).tolist()}); reviews val {len(rev_val)}")
     train = pd.concat([sst, rev_fit], ignore_index=True)
 
-    print("fine-tuning MiniLM ...", flush=True)
-    t0 = time.time()
-    encoder, head = fine_tune(train["text"].tolist(), train["label"].to_numpy(), args)
-    fine_tune_s = time.time() - t0
-    save_model(encoder, head, args.out)
-    del encoder, head
+    fine_tune_s = None
+    if args.skip_fine_tune:
+        print(f"reusing the fine-tuned {args.out / 'model.safetensors'}")
+    else:
+        print("fine-tuning MiniLM ...", flush=True)
+        t0 = time.time()
+        encoder, head = fine_tune(train["text"].tolist(), train["label"].to_numpy(), args)
+        fine_tune_s = round(time.time() - t0)
+        save_model(encoder, head, args.out)
+        del encoder, head
 
     print("training the head on frozen embeddings ...", flush=True)
     t0 = time.time()
-    head_rows = pd.concat([sst.iloc[: args.head_n_sst], rev_fit], ignore_index=True)
+    head_rev = rev_fit
+    if args.head_reviews_per_class:
+        head_rev = rev_fit.groupby("label", group_keys=False).head(args.head_reviews_per_class)
+    head_rows = pd.concat([sst.iloc[: args.head_n_sst], head_rev], ignore_index=True)
     w, b = train_head(head_rows["text"].tolist(), head_rows["label"].to_numpy(), args)
     head_s = time.time() - t0
     save_head(w, b, args.out)
@@ -294,20 +305,23 @@ def main() -> None:
             print(f"held-out scores, {key}:")
             printed[key] = evaluate(scorer_cls(model_dir=args.out), args.data)
             config[key]["held_out"] = printed[key]
-    config["timing_s"] = {"fine_tune": round(fine_tune_s), "head": round(head_s),
+    config["timing_s"] = {"fine_tune": fine_tune_s, "head": round(head_s),
                           "total": round(time.time() - started)}
     (args.out / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    write_data_card(args, config, len(sst), rev_fit, len(rev_val))
+    write_data_card(args, config, len(sst), rev_fit, len(rev_val), len(head_rev))
     print(f"wrote {args.out} in {time.time() - started:.0f}s")
 
 
-def write_data_card(args, config, n_sst, rev_fit, n_val) -> None:
+def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev) -> None:
     per_class = np.bincount(rev_fit["label"], minlength=3).tolist()
     lines = [
         "# sentiment-minilm: data card",
         "",
         f"Trained {dt.date.today().isoformat()} on {platform.machine()} CPU "
-        f"({args.threads} thread(s)) in {config['timing_s']['total']} s.",
+        f"({args.threads} thread(s)); this run took {config['timing_s']['total']} s "
+        + ("(fine-tuning reused from an earlier run of the same arguments)."
+           if config["timing_s"]["fine_tune"] is None
+           else f"(fine-tuning {config['timing_s']['fine_tune']} s)."),
         "",
         "Command (from the repository root, with ../shared/data beside it):",
         "",
@@ -331,10 +345,11 @@ def write_data_card(args, config, n_sst, rev_fit, n_val) -> None:
         "| set | rows used | labels | licence | source |",
         "|---|---|---|---|---|",
         f"| SST-2 train (`sst2/train.tsv`, GLUE) | {n_sst} sampled with seed {args.seed} "
-        f"(the head: the first {args.head_n_sst} of them) | negative / positive | GLUE / SST "
+        f"(the head: the first {args.head_n_sst}) | negative / positive | GLUE / SST "
         "terms (research use) | forest-snow/alps @3c7ef2c9 |",
         f"| Women's E-Commerce Clothing Reviews, training split | {sum(per_class)} "
-        f"({per_class[0]} / {per_class[1]} / {per_class[2]} for ratings 1-2 / 3 / 4-5) | "
+        f"({per_class[0]} / {per_class[1]} / {per_class[2]} for ratings 1-2 / 3 / 4-5; the "
+        f"head: {n_head_rev} of them) | "
         "negative / neutral / positive | CC0 | Kaggle, via irmakozveren01/"
         "Womens-clothing-text-analysis @18e084ec |",
         "",

@@ -287,13 +287,7 @@ class EmbeddingHeadScorer(_BundledModel):
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._embedder is None:
             self._embedder = _minilm_embedder()
-        return np.asarray(
-            self._embedder.encode(
-                list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                show_progress_bar=False,
-            ),
-            dtype=np.float32,
-        )
+        return self._embedder.encode(list(texts))
 
     def predict_proba(
         self, texts: Sequence[str], embeddings: np.ndarray | None = None
@@ -365,10 +359,11 @@ def _load_finetuned(folder: str, stamp: int) -> tuple[Any, Any]:
 
 @functools.lru_cache(maxsize=1)
 def _minilm_embedder() -> Any:
-    """all-MiniLM-L6-v2 as the embedding stage runs it; once per process."""
-    from sentence_transformers import SentenceTransformer
+    """all-MiniLM-L6-v2 exactly as the embedding stage runs it; once per process."""
+    from .config import EmbedConfig
+    from .embed import make_embedder
 
-    return SentenceTransformer(str(_base_model_path()), device="cpu")
+    return make_embedder(EmbedConfig(model="all-MiniLM-L6-v2"))
 
 
 def _sha256(path: Path) -> str:
