@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(VENV)/bin/feedback-mining run --sample --output outputs/demo
 
 test: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider tests --nbmake notebooks
+	$(PY) -m pytest -q -p no:cacheprovider tests --nbmake --nbmake-timeout=1200 notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/themes.py
 	$(PY) benchmarks/sentiment.py
 	$(PY) benchmarks/pii.py
+	$(PY) benchmarks/clean.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -12,7 +12,7 @@ from .config import Config
 from .embed import make_embedder
 from .errors import ConfigError, FeedbackMiningError, InputError, ModelError
 from .io import load
-from .pipeline import Pipeline, Result, run
+from .pipeline import Pipeline, Result, load_result, run
 from .segment import segment
 from .themes import ThemeModel
 
@@ -30,6 +30,7 @@ __all__ = [
     "clean",
     "datasets",
     "load",
+    "load_result",
     "make_embedder",
     "run",
     "segment",

@@ -92,7 +92,8 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
-    """Run the pipeline and write themes, documents and segments (CSV, Parquet, Excel)."""
+    """Run the pipeline and write themes, documents and segments (CSV, Parquet, Excel; add
+    pptx and html to output.formats for the deck and the HTML report)."""
     from .datasets import load_sample
     from .pipeline import Pipeline
 
@@ -120,6 +121,45 @@ def run(
         typer.echo(result.summary_text())
         typer.echo(_top_themes(result))
         typer.echo(f"wrote {len(written)} files to {out}/")
+
+
+REPORT_FORMATS = ("pptx", "xlsx", "html")
+
+
+@app.command()
+def report(
+    input_dir: Annotated[Path, typer.Option(
+        "--input-dir", "-i", help="Output folder of a run (themes.parquet, summary.json...).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Report file to write.")],
+    format_: Annotated[str | None, typer.Option(
+        "--format", "-f", help="pptx, xlsx or html (default: from the --output suffix).")] = None,
+    template: Annotated[Path | None, typer.Option(
+        help="Your own .pptx whose layouts, colours and fonts the deck uses.")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a report setting, e.g. report.top_themes=5 (repeatable).")]
+    = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Rebuild a report (deck, workbook or HTML page) from the saved outputs of a run."""
+    from .errors import config_error
+    from .pipeline import load_result
+
+    try:
+        fmt = (format_ or output.suffix.lstrip(".")).lower()
+        if fmt not in REPORT_FORMATS:
+            raise config_error("--format", "one of " + ", ".join(REPORT_FORMATS), fmt)
+        result = load_result(input_dir)
+        result.config = result.config.with_overrides(list(overrides or []))
+        if fmt == "pptx":
+            written = result.to_pptx(output, template=template)
+        elif fmt == "xlsx":
+            written = result.to_excel(output)
+        else:
+            written = result.to_html(output)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
+        _fail(exc, verbose)
+        return
+    typer.echo(f"wrote {written}")
 
 
 def _top_themes(result, n: int = 10) -> str:

@@ -26,6 +26,10 @@ from typing import Any
 from .errors import ConfigError, config_error
 
 SCORE_TYPES = ("nps", "csat", "rating")
+OUTPUT_FORMATS = ("csv", "parquet", "xlsx", "pptx", "html")
+INPUT_FORMATS = ("table", "transcript")
+LANGUAGE_POLICIES = ("keep", "drop", "flag")
+SEGMENT_METHODS = ("none", "sentences", "clauses")
 
 
 @dataclass
@@ -42,6 +46,13 @@ class InputConfig:
     sheet: str | None = None  # Excel sheet name; the first sheet by default
     encoding: str | None = None  # detected when not given
     delimiter: str | None = None  # detected when not given
+    # Chat transcripts (see clean/transcripts.py): format = "transcript" reads them.
+    format: str = "table"  # "table" or "transcript"
+    conversation: str | None = None  # column of the conversation id (one row per turn)
+    speaker: str | None = None  # column of the speaker (one row per turn)
+    turn: str | None = None  # column of the turn index (one row per turn)
+    customer_speakers: list[str] = field(default_factory=list)  # extra names meaning customer
+    agent_speakers: list[str] = field(default_factory=list)  # extra names meaning agent
 
 
 @dataclass
@@ -52,13 +63,30 @@ class CleanConfig:
     strip_markup: bool = True
     min_chars: int = 3
     extra_non_answers: list[str] = field(default_factory=list)
+    # Personal data (clean/pii.py): redacted before text reaches a model, log or output.
+    redact_pii: bool = True
+    pii_types: list[str] = field(default_factory=list)  # empty: all types
+    phone_regions: list[str] = field(
+        default_factory=lambda: ["US", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "IE", "AU", "IN"]
+    )
+    order_patterns: list[str] = field(default_factory=list)  # empty: the defaults
+    tracking_patterns: list[str] = field(default_factory=list)
+    account_patterns: list[str] = field(default_factory=list)
+    pii_name_model: str | None = None  # spaCy pipeline with NER for [PERSON]
+    # Language (clean/language.py): "drop" sets other languages aside, "flag" keeps and marks.
+    language: str = "drop"  # "keep", "drop" or "flag"
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    min_language_chars: int = 20  # shorter texts are too short to judge: kept
+    gibberish: bool = True  # set aside keyboard mash and the like (clean/junk.py)
+    dedup: bool = True  # near-duplicates share one embedding (clean/duplicates.py)
 
 
 @dataclass
 class SegmentConfig:
     """How a verbatim is split into segments (one issue each)."""
 
-    method: str = "none"  # "none": one segment per verbatim
+    method: str = "none"  # "none": one segment per verbatim; "sentences"; "clauses"
+    min_words: int = 3  # a clause shorter than this stays with its neighbour
 
 
 @dataclass
@@ -114,6 +142,16 @@ class OutputConfig:
 
 
 @dataclass
+class ReportConfig:
+    """The deck and the HTML report."""
+
+    title: str = "What customers are telling us"
+    top_themes: int = 8  # themes that get a slide (and a section) of their own
+    quotes: int = 3  # quotes per theme
+    template: str | None = None  # a .pptx whose layouts, colours and fonts the deck uses
+
+
+@dataclass
 class Config:
     """All settings of a run.
 
@@ -132,6 +170,7 @@ class Config:
     sentiment: SentimentConfig = field(default_factory=SentimentConfig)
     score: ScoreConfig = field(default_factory=ScoreConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -208,9 +247,19 @@ class Config:
                 "sentiment.negative_below", "at most sentiment.positive_above",
                 self.sentiment.negative_below,
             )
-        unknown = set(self.output.formats) - {"csv", "parquet", "xlsx"}
+        if self.input.format not in INPUT_FORMATS:
+            raise config_error("input.format", f"one of {INPUT_FORMATS}", self.input.format)
+        if self.clean.language not in LANGUAGE_POLICIES:
+            raise config_error("clean.language", f"one of {LANGUAGE_POLICIES}", self.clean.language)
+        if self.segment.method not in SEGMENT_METHODS:
+            raise config_error("segment.method", f"one of {SEGMENT_METHODS}", self.segment.method)
+        unknown = set(self.output.formats) - set(OUTPUT_FORMATS)
         if unknown:
-            raise config_error("output.formats", "a list drawn from csv, parquet, xlsx", sorted(unknown))
+            raise config_error("output.formats", "a list drawn from " + ", ".join(OUTPUT_FORMATS),
+                               sorted(unknown))
+        if self.report.top_themes < 0 or self.report.quotes < 0:
+            raise config_error("report.top_themes and report.quotes", "0 or more",
+                               (self.report.top_themes, self.report.quotes))
         return self
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from .clean import clean
 from .config import Config
 from .embed import Embedder, make_embedder
-from .errors import InputError
+from .errors import InputError, input_error
 from .io.readers import ATTRS_KEY, load_with_config
 from .io.writers import write_csv, write_parquet
 from .score import overall, theme_table
@@ -71,6 +71,27 @@ class Result:
 
         return write_excel(self, path)
 
+    def to_pptx(self, path: str | Path, template: str | Path | None = None, **options: Any) -> Path:
+        """A 16:9 PowerPoint deck: title, overview, ranked theme table, volume/sentiment
+        chart and one slide per top theme (see :func:`feedback_mining.report.write_pptx`).
+
+        ``template`` is your own .pptx (its layouts, colours and fonts); ``options`` are
+        ``top_themes``, ``n_quotes`` and ``title`` (defaults from ``config.report``).
+        """
+        from .report.pptx import write_pptx
+
+        rep = self.config.report
+        options = {"top_themes": rep.top_themes, "n_quotes": rep.quotes, "title": rep.title} | options
+        return write_pptx(self, path, template=template or rep.template, **options)
+
+    def to_html(self, path: str | Path, **options: Any) -> Path:
+        """A self-contained HTML report (one file that opens offline, interactive charts)."""
+        from .report.html import write_html
+
+        rep = self.config.report
+        options = {"top_themes": rep.top_themes, "n_quotes": rep.quotes, "title": rep.title} | options
+        return write_html(self, path, **options)
+
     def save(self, folder: str | Path, formats: list[str] | None = None,
              extra: dict[str, str] | None = None) -> list[Path]:
         """Write every configured format, ``summary.json`` (and ``extra`` text files) into
@@ -91,7 +112,13 @@ class Result:
                 self.to_parquet(staging)
             if "xlsx" in formats:
                 self.to_excel(staging / "themes.xlsx")
-            summary = json.dumps(self.summary, indent=2, default=str)
+            if "pptx" in formats:
+                self.to_pptx(staging / "themes.pptx")
+            if "html" in formats:
+                self.to_html(staging / "themes.html")
+            # The settings travel with the summary so that load_result can rebuild reports.
+            summary = json.dumps(self.summary | {"config": self.config.to_dict()}, indent=2,
+                                 default=str)
             (staging / "summary.json").write_text(summary, encoding="utf-8")
             for name, text in (extra or {}).items():
                 (staging / name).write_text(text, encoding="utf-8")
@@ -113,18 +140,34 @@ class Result:
             f"segments: {s['segments']}, themes: {s['themes']}, "
             f"segments without a theme: {s['segments_without_theme']}",
         ]
+        lines += _clean_summary_lines(s)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        """Jupyter's view: headline figures, then the top themes with every metric the run
+        has (all text escaped)."""
+        from .report import content as C
+
+        e = html.escape
+        figures = "".join(
+            f"<div style='border:1px solid #ddd;border-radius:4px;padding:4px 10px'>"
+            f"<b style='font-size:1.3em'>{e(v)}</b><br><span style='color:#666'>{e(k)}</span>"
+            "</div>" for k, v in C.overview_figures(self))
         top = self.themes.head(10)
-        cols = [c for c in ("rank", "label", "verbatims", "share", "sentiment_mean",
-                            "share_negative", "score_mean", "nps", "priority") if c in top]
-        fmt = {"share": "{:.1%}".format, "share_negative": "{:.0%}".format,
-               "sentiment_mean": "{:+.2f}".format, "score_mean": "{:.2f}".format,
-               "nps": "{:+.0f}".format, "priority": "{:.2f}".format}
-        table = top[cols].to_html(index=False, formatters=fmt, border=0, escape=True)
-        return (f"<div><b>feedback-mining result</b><pre>{html.escape(self.summary_text())}</pre>"
-                f"<p>Top {len(top)} of {len(self.themes)} themes:</p>{table}</div>")
+        columns = C.theme_columns(top)
+        head = "".join(f"<th>{e(c.header)}</th>" for c in columns) + "<th>Words</th>"
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:{'left' if c.kind == 'text' else 'right'}'>"
+                             f"{e(v)}</td>" for c, v in zip(columns, cells, strict=True))
+            + f"<td style='text-align:left'>{e(', '.join(C.keywords(row, 5)))}</td></tr>"
+            for (_, row), cells in zip(top.iterrows(), C.theme_rows(top, columns), strict=True))
+        lines = "".join(f"<div style='color:#666'>{e(line)}</div>" for line in C.title_lines(self))
+        return (f"<div><b>feedback-mining result</b>{lines}"
+                f"<div style='display:flex;flex-wrap:wrap;gap:8px;margin:8px 0'>{figures}</div>"
+                f"<p>Top {len(top)} of {len(self.themes)} themes, ranked by priority "
+                "(all of them in <code>result.themes</code>; export with "
+                "<code>result.to_pptx(...)</code>, <code>to_excel</code>, <code>to_html</code>):"
+                f"</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
     def __repr__(self) -> str:
         return f"Result(themes={len(self.themes)}, documents={len(self.documents)})\n" + \
@@ -177,6 +220,7 @@ class Pipeline:
         t = lap("load", t)
 
         documents = clean(frame, cfg.clean)
+        clean_stats = dict(documents.attrs.get(ATTRS_KEY, {}).get("clean", {}))
         kept_mask = documents["set_aside"].isna()
         t = lap("clean", t)
         if not kept_mask.any():
@@ -186,10 +230,14 @@ class Pipeline:
                              "Check that --text names the column with the verbatims.")
 
         segments = segment(documents, cfg.segment)
+        seg_stats = dict(segments.attrs.get(ATTRS_KEY, {}).get("segment", {}))
         t = lap("segment", t)
 
         embedder = self.embedder or make_embedder(cfg.embed)
-        embeddings = embedder.encode(segments["text"].tolist(), show_progress=False)
+        # Near-duplicate segments share an embed_key: embedded once, counted every time.
+        keys = segments["embed_key"] if "embed_key" in segments else segments["text"]
+        codes, distinct = pd.factorize(keys)
+        embeddings = embedder.encode([str(k) for k in distinct], show_progress=False)[codes]
         t = lap("embed", t)
 
         model = self.model
@@ -232,6 +280,7 @@ class Pipeline:
             "rows_set_aside": int((~kept_mask).sum()),
             "set_aside_by_reason": {str(k): int(v) for k, v in set_aside.items()},
             "segments": int(len(segments)),
+            **_clean_summary(clean_stats, seg_stats, len(segments), meta),
             "themes": int(len(themes)),
             "segments_without_theme": int((segments["theme_id"] == OUTLIER).sum()),
             "score_type": score_type,
@@ -249,6 +298,45 @@ class Pipeline:
         if isinstance(data, pd.DataFrame) and ATTRS_KEY in data.attrs:
             return data  # already mapped by fm.load
         return load_with_config(data, _copy_input(cfg))
+
+
+def _clean_summary(clean_stats: dict[str, Any], seg_stats: dict[str, Any], n_segments: int,
+                   meta: dict[str, Any]) -> dict[str, Any]:
+    """Counts of the clean and segment steps (personal data, duplicates, transcripts)."""
+    out: dict[str, Any] = {
+        "redacted_by_type": dict(clean_stats.get("redacted", {})),
+        "rows_redacted": int(clean_stats.get("rows_redacted", 0)),
+        "duplicate_verbatims": int(clean_stats.get("duplicates", 0)),
+        "verbatims_segmented": int(seg_stats.get("verbatims_split", 0)),
+        "distinct_texts_embedded": int(seg_stats.get("distinct_embed_texts", n_segments)),
+    }
+    if "languages" in clean_stats:
+        out["languages"] = dict(clean_stats["languages"])
+    if "transcripts" in meta:
+        out["transcripts"] = dict(meta["transcripts"])
+    return out
+
+
+def _clean_summary_lines(s: dict[str, Any]) -> list[str]:
+    lines = []
+    if "redacted_by_type" in s:
+        red = s["redacted_by_type"]
+        lines.append(f"personal data redacted: {sum(red.values())} in {s['rows_redacted']} rows"
+                     + (" (" + ", ".join(f"{k}: {v}" for k, v in red.items()) + ")" if red
+                        else ""))
+        lines.append(f"duplicate verbatims (counted, embedded once): {s['duplicate_verbatims']}, "
+                     f"verbatims split into several segments: {s['verbatims_segmented']}, "
+                     f"distinct texts embedded: {s['distinct_texts_embedded']}")
+    if "transcripts" in s:
+        t = s["transcripts"]
+        lines.append(
+            f"transcripts: {t.get('conversations', 0)} conversations, {t.get('turns', 0)} turns; "
+            f"kept {t.get('customer_turns_kept', 0)} customer turns, dropped "
+            f"{t.get('dropped_agent', 0)} agent, {t.get('dropped_system', 0)} system, "
+            f"{t.get('dropped_pleasantry', 0)} greetings/thanks, "
+            f"{t.get('dropped_unknown_speaker', 0)} unknown speaker; "
+            f"{t.get('malformed_lines', 0)} malformed lines")
+    return lines
 
 
 def _copy_input(cfg):
@@ -277,6 +365,51 @@ def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
     out["sentiment"] = ids.map(mean_sent).round(4)
     out["n_segments"] = ids.map(n_seg).fillna(0).astype(int)
     return out.reset_index(drop=True)
+
+
+def load_result(folder: str | Path) -> Result:
+    """Read a saved run back (``themes``, ``documents`` and ``segments`` as Parquet, or as
+    CSV when no Parquet was written, and ``summary.json``) to rebuild its reports.
+
+    >>> result = load_result("outputs")          # doctest: +SKIP
+    >>> result.to_pptx("themes.pptx")            # doctest: +SKIP
+    """
+    folder = Path(folder)
+    where = str(folder)
+    if not (folder / "summary.json").is_file():
+        raise input_error(where, "the output folder of a run (with summary.json)",
+                          "no summary.json" if folder.is_dir() else "no such folder",
+                          "Pass the folder that `feedback-mining run --output` wrote.")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    config = Config.from_dict(summary.pop("config", {}) or {}, source=f"{where}/summary.json")
+    tables = {}
+    for name in ("themes", "documents", "segments"):
+        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+        if parquet.is_file():
+            frame = pd.read_parquet(parquet)
+        elif csv.is_file():
+            frame = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+            for col in _LIST_COLUMNS.get(name, ()):
+                if col in frame:
+                    frame[col] = frame[col].map(
+                        lambda v: [] if pd.isna(v) or v == "" else str(v).split(" | "))
+        else:
+            raise input_error(where, f"{name}.parquet or {name}.csv", "neither",
+                              "Run again with output.formats including parquet (the default).")
+        for col in frame.columns:  # Parquet gives arrays back for list columns
+            if frame[col].dtype == object and frame[col].map(lambda v: isinstance(v, np.ndarray)).any():
+                frame[col] = frame[col].map(lambda v: v.tolist() if isinstance(v, np.ndarray) else v)
+        tables[name] = frame
+    docs = tables["documents"]
+    if "set_aside" in docs:
+        docs["set_aside"] = docs["set_aside"].astype(object).where(docs["set_aside"].notna(), None)
+    if "theme_ids" in docs and docs["theme_ids"].map(lambda v: isinstance(v, list)).all():
+        docs["theme_ids"] = docs["theme_ids"].map(lambda v: [int(x) for x in v])
+    return Result(themes=tables["themes"], documents=docs, segments=tables["segments"],
+                  summary=summary, config=config)
+
+
+_LIST_COLUMNS = {"themes": ("keywords", "examples"), "documents": ("theme_ids",)}
 
 
 def run(data: pd.DataFrame | str | Path, config: Config | None = None, *,

@@ -1,25 +1,44 @@
-"""The clean stage: normalise text and set aside what carries no feedback.
+"""The clean stage: normalise text, redact personal data and set aside what carries no feedback.
 
-:func:`clean` adds two columns and never drops a row:
+:func:`clean` adds columns and never drops a row:
 
-- ``text_clean``: the normalised text the models see;
+- ``text_clean``: the normalised, redacted text the models see;
 - ``set_aside``: ``None`` for a kept row, else a reason code (``empty``, ``non_answer``,
-  ``too_short``).
+  ``too_short``, ``gibberish_keyboard``, ``gibberish_no_vowels``, ``gibberish_repeated``,
+  ``language``);
+- ``language``: the detected language (when ``clean.language`` is ``drop`` or ``flag``);
+- ``duplicate``: True for a kept row that repeats an earlier one up to case, spacing,
+  punctuation or a placeholder (it is still counted; it is only embedded once).
+
+With ``clean.redact_pii`` (the default) the ``text`` column is redacted too, so no output
+file carries the personal data.  The counts of the step (rows read, kept, set aside by
+reason, redacted by type, duplicates) are in ``out.attrs["feedback_mining"]["clean"]``;
+:func:`clean_with_stats` returns them directly.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 import pandas as pd
 
 from ..config import CleanConfig
-from .junk import junk_reason
+from .duplicates import duplicate_key, embedding_keys
+from .junk import gibberish_reason, junk_reason
+from .language import LANGUAGE, detect_language
 from .normalize import normalise
+from .pii import PiiRedactor, redactor_from_config
 
-__all__ = ["clean", "junk_reason", "normalise"]
+__all__ = [
+    "PiiRedactor", "clean", "clean_with_stats", "detect_language", "duplicate_key",
+    "embedding_keys", "gibberish_reason", "junk_reason", "normalise",
+]
+ATTRS_KEY = "feedback_mining"
 
 
 def clean(frame: pd.DataFrame, config: CleanConfig | None = None) -> pd.DataFrame:
-    """Normalise ``frame["text"]`` and mark rows to set aside.
+    """Normalise ``frame["text"]``, redact personal data and mark rows to set aside.
 
     Parameters
     ----------
@@ -29,25 +48,89 @@ def clean(frame: pd.DataFrame, config: CleanConfig | None = None) -> pd.DataFram
 
     Returns
     -------
-    A copy of ``frame`` with ``text_clean`` and ``set_aside`` added; same index, same rows.
+    A copy of ``frame`` with ``text_clean`` and ``set_aside`` (and ``language``,
+    ``duplicate``) added; same index, same rows.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> out = clean(pd.DataFrame({"text": ["<b>Late</b> refund", "n/a"]}))
+    >>> out = clean(pd.DataFrame({"text": ["<b>Late</b> refund, mail me: a@b.com", "n/a"]}))
     >>> out[["text_clean", "set_aside"]].values.tolist()
-    [['Late refund', None], ['n/a', 'non_answer']]
+    [['Late refund, mail me: [EMAIL]', None], ['n/a', 'non_answer']]
     """
+    out, stats = clean_with_stats(frame, config)
+    return out
+
+
+def clean_with_stats(
+    frame: pd.DataFrame, config: CleanConfig | None = None,
+    redactor: PiiRedactor | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """:func:`clean`, also returning the step's counts for the run summary."""
     config = config or CleanConfig()
     extra = frozenset(s.strip().lower() for s in config.extra_non_answers)
     out = frame.copy()
+    raw = ["" if v is None or (isinstance(v, float) and v != v) else str(v)
+           for v in out["text"].tolist()]
     cleaned: list[str] = []
     reasons: list[str | None] = []
-    for raw in out["text"].tolist():
-        text = normalise(str(raw), fix=config.fix_unicode, markup=config.strip_markup)
+    for text in raw:
+        text = normalise(text, fix=config.fix_unicode, markup=config.strip_markup)
         reason = junk_reason(text, min_chars=config.min_chars, extra=extra)
+        if reason is None and config.gibberish:
+            reason = gibberish_reason(text)
         cleaned.append(text)
         reasons.append(reason)
+
+    redacted: Counter[str] = Counter()
+    if config.redact_pii:
+        redactor = redactor or redactor_from_config(config)
+        cleaned, counts = redactor.transform(cleaned)
+        redacted.update(counts)
+        out["text"] = pd.Series(redactor.transform(raw)[0], index=out.index, dtype=object)
+
+    languages: list[str | None] | None = None
+    if config.language != "keep":
+        allowed = {a.lower() for a in config.languages}
+        languages = [
+            detect_language(t, min_chars=config.min_language_chars) if r is None else None
+            for t, r in zip(cleaned, reasons, strict=True)
+        ]
+        if config.language == "drop":
+            reasons = [LANGUAGE if r is None and lang is not None and lang not in allowed else r
+                       for r, lang in zip(reasons, languages, strict=True)]
+
+    duplicate = [False] * len(cleaned)
+    if config.dedup:
+        seen: set[str] = set()
+        for i, (t, r) in enumerate(zip(cleaned, reasons, strict=True)):
+            if r is None:
+                k = duplicate_key(t)
+                duplicate[i] = k in seen
+                seen.add(k)
+
     out["text_clean"] = pd.Series(cleaned, index=out.index, dtype=object)
     out["set_aside"] = pd.Series(reasons, index=out.index, dtype=object)
-    return out
+    if languages is not None:
+        out["language"] = pd.Series(languages, index=out.index, dtype=object)
+    if config.dedup:
+        out["duplicate"] = pd.Series(duplicate, index=out.index, dtype=bool)
+
+    by_reason = Counter(r for r in reasons if r is not None)
+    stats: dict[str, Any] = {
+        "rows_read": len(out),
+        "rows_kept": len(out) - sum(by_reason.values()),
+        "rows_set_aside": dict(sorted(by_reason.items())),
+        "redacted": dict(sorted(redacted.items())),
+        "rows_redacted": int(sum(1 for a, b in zip(raw, out["text"].tolist(), strict=True)
+                                 if a != b)) if config.redact_pii else 0,
+        "duplicates": int(sum(duplicate)),
+    }
+    if languages is not None:
+        stats["languages"] = dict(Counter(lang or "undetermined" for lang, r in
+                                          zip(languages, reasons, strict=True)
+                                          if r in (None, LANGUAGE)).most_common())
+    meta = dict(out.attrs.get(ATTRS_KEY, {}))
+    meta["clean"] = stats
+    out.attrs[ATTRS_KEY] = meta
+    return out, stats

@@ -47,3 +47,56 @@ def junk_reason(text: str, *, min_chars: int = 3, extra: frozenset[str] = frozen
     if len(stripped) < min_chars:
         return TOO_SHORT
     return None
+
+
+# ------------------------------------------------------------------ gibberish
+GIBBERISH_KEYBOARD = "gibberish_keyboard"
+GIBBERISH_NO_VOWELS = "gibberish_no_vowels"
+GIBBERISH_REPEATED = "gibberish_repeated"
+
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcvbn", "qwertzuiop",
+         "yxcvbnm", "1234567890")
+_NEIGHBOURS = {
+    (row[i], row[j]) for row in _ROWS for i in range(len(row)) for j in (i - 1, i + 1)
+    if 0 <= j < len(row)
+}
+_LATIN_WORD = re.compile(r"[a-z]+")
+_VOWELS = set("aeiouy")
+
+
+def _keyboard_run(word: str) -> bool:
+    """A word of 5+ letters where every neighbouring pair is adjacent on a keyboard row."""
+    if len(word) < 5:
+        return False
+    pairs = [(a, b) for a, b in zip(word, word[1:], strict=False)]
+    adjacent = sum((a, b) in _NEIGHBOURS or a == b for a, b in pairs)
+    return adjacent / len(pairs) >= 0.8 and len(set(word)) >= 3
+
+
+def gibberish_reason(text: str) -> str | None:
+    """Why ``text`` reads as gibberish (keyboard mash, no vowels, one repeated character), or None.
+
+    Only whole answers made of such tokens are flagged, so a review with one odd word is kept.
+
+    >>> gibberish_reason("asdfghjkl"), gibberish_reason("xcvbnm qwrt"), gibberish_reason("aaaaaaa")
+    ('gibberish_keyboard', 'gibberish_keyboard', 'gibberish_repeated')
+    >>> gibberish_reason("sdfg hjkl"), gibberish_reason("Refund took weeks") is None
+    ('gibberish_no_vowels', True)
+    """
+    lowered = text.lower()
+    squeezed = "".join(ch for ch in lowered if not ch.isspace())
+    if len(squeezed) >= 4 and len(set(squeezed)) <= 2 and any(ch.isalnum() for ch in squeezed):
+        return GIBBERISH_REPEATED
+    words = _LATIN_WORD.findall(lowered)
+    if len(words) > 12:  # a long answer is judged on its words elsewhere, not as a mash
+        return None
+    letters = sum(len(w) for w in words)
+    # only judge texts written (almost) entirely in Latin letters
+    if letters < 4 or letters < 0.8 * sum(ch.isalpha() for ch in lowered):
+        return None
+    mash = sum(len(w) for w in words if _keyboard_run(w))
+    if mash >= 0.6 * letters:
+        return GIBBERISH_KEYBOARD
+    if len(words) <= 4 and letters >= 5 and not any(ch in _VOWELS for ch in "".join(words)):
+        return GIBBERISH_NO_VOWELS
+    return None

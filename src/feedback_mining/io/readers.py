@@ -97,6 +97,10 @@ def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig)
     if source is None:
         raise input_error("input", "a file path or a DataFrame", "nothing",
                           "Pass --input FILE or set input.path in the config.")
+    if cfg.format == "transcript":
+        from ..clean.transcripts import load_transcripts
+
+        return load_transcripts(source, cfg)
     if isinstance(source, pd.DataFrame):
         raw, where = source.copy(), "the DataFrame"
     else:

@@ -58,8 +58,10 @@ def safe_cell(value: object) -> object:
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text cells cannot execute as spreadsheet formulas."""
+    """Return a copy whose text cells (and column names) cannot execute as spreadsheet
+    formulas."""
     out = frame.copy()
+    out.columns = [safe_cell(c) for c in out.columns]
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(safe_cell)

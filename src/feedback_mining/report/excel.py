@@ -1,59 +1,112 @@
 """The Excel workbook: a sheet per table, frozen header, filters, fitted widths, formats.
 
-Customer text that a spreadsheet would execute (``=``, ``+``, ``-``, ``@``...) is
-neutralised before it is written.
+Sheets: Themes, Documents, Segments, Trend (when the data has dates), one "By <segment>"
+sheet per segment column, and Summary.  Numbers stay numbers with a display format
+(percentages as percent, scores with one decimal...).  Every text cell, list joined to
+text, column name and sheet name that starts like a formula (``=``, ``+``, ``-``, ``@``...)
+is neutralised so that a spreadsheet never executes it.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..io.writers import _to_writable, atomic_write, neutralise_formulas
+from ..io.writers import _to_writable, atomic_write, neutralise_formulas, safe_cell
+from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Result
 
-PERCENT = {"share", "share_negative"}
-TWO_DECIMALS = {"sentiment_mean", "score_mean", "priority", "sentiment", "score"}
-ONE_DECIMAL = {"nps"}
+PERCENT = {"share", "share_negative", "period_share", "segment_share"}
+TWO_DECIMALS = {"sentiment_mean", "sentiment", "impact", "lift"}
+ONE_DECIMAL = {"nps", "score_mean", "score", "priority"}
 MAX_WIDTH = 60
+MAX_ROWS = 1_048_575  # Excel's limit, less the header
 
 
 def summary_frame(summary: dict) -> pd.DataFrame:
     rows = []
     for key, value in summary.items():
+        if key == "config":
+            continue
         if isinstance(value, dict):
             rows += [(f"{key}.{k}", v) for k, v in value.items()]
         else:
             rows.append((key, value))
     return pd.DataFrame(
-        [(k, v if isinstance(v, int | float) else str(v)) for k, v in rows],
+        [(k, v if isinstance(v, int | float) and not isinstance(v, bool) else str(v))
+         for k, v in rows],
         columns=["item", "value"],
     )
 
 
-def write_excel(result: Result, path: str | Path) -> Path:
+def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets by name, in order."""
     sheets = {
         "Themes": result.themes,
         "Documents": result.documents,
         "Segments": result.segments,
-        "Summary": summary_frame(result.summary),
     }
+    trend = C.trend_table(result)
+    if not trend.empty:
+        sheets["Trend"] = trend
+    for column in C.segment_columns(result):
+        sheets[_sheet_name(f"By {column}", sheets)] = C.segment_breakdown(
+            result, column, max_values=50)
+    sheets["Summary"] = summary_frame(result.summary)
+    return sheets
+
+
+def write_excel(result: Result, path: str | Path) -> Path:
+    sheets = workbook_sheets(result)
 
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, frame in sheets.items():
                 flat = neutralise_formulas(_to_writable(frame))
+                flat.columns = [str(safe_cell(str(c))) for c in flat.columns]  # numbers too
+                truncated = len(flat) > MAX_ROWS
+                flat = flat.head(MAX_ROWS)
                 flat.to_excel(writer, sheet_name=name, index=False)
-                _format(writer.sheets[name], flat)
+                _format(writer.sheets[name], flat, list(frame.columns))
+                if truncated:
+                    writer.sheets[name].cell(row=1, column=len(flat.columns) + 2,
+                                             value=f"only the first {MAX_ROWS:,} rows fit a sheet")
 
     return atomic_write(path, write)
 
 
-def _format(ws, frame: pd.DataFrame) -> None:
+def _sheet_name(name: str, taken: dict) -> str:
+    """A valid, unique sheet name (31 characters, no []:*?/\\, never formula-like)."""
+    clean = re.sub(r"[\[\]:*?/\\]", " ", name).strip("' ")[:31] or "Sheet"
+    clean = str(safe_cell(clean)).lstrip("'")
+    if clean.startswith(("=", "+", "-", "@")):
+        clean = "_" + clean[:30]
+    out, n = clean, 2
+    while out in taken:
+        out = f"{clean[:28]} {n}"
+        n += 1
+    return out
+
+
+def number_format(column: str, series: pd.Series) -> str | None:
+    """Excel display format for a column, or None for text and whole numbers."""
+    if column in PERCENT or column.startswith("share") or column.endswith("_share"):
+        return "0.0%"
+    if column in TWO_DECIMALS or column.startswith("sentiment"):
+        return "0.00"
+    if column in ONE_DECIMAL:
+        return "0.0"
+    if pd.api.types.is_float_dtype(series):
+        return "0.00"
+    return None
+
+
+def _format(ws, frame: pd.DataFrame, original: list) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -65,13 +118,17 @@ def _format(ws, frame: pd.DataFrame) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center", wrap_text=False)
-    for idx, col in enumerate(frame.columns, start=1):
+    for idx, (col, name) in enumerate(zip(frame.columns, original, strict=True), start=1):
         letter = get_column_letter(idx)
-        values = frame[col].head(500).map(lambda v: "" if v is None else str(v))
-        width = max([len(str(col))] + [len(v) for v in values]) + 2
+        fmt = number_format(str(name), frame[col])
+        sample = frame[col].head(500)
+        if fmt and pd.api.types.is_numeric_dtype(sample):
+            shown = sample.map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
+        else:
+            shown = sample.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
+                               else str(v))
+        width = max([len(str(col)) + 3] + [len(v) for v in shown]) + 2
         ws.column_dimensions[letter].width = min(max(width, 8), MAX_WIDTH)
-        fmt = ("0.0%" if col in PERCENT else "0.00" if col in TWO_DECIMALS
-               else "0.0" if col in ONE_DECIMAL else None)
         if fmt:
             for cell in ws[letter][1:]:
                 cell.number_format = fmt

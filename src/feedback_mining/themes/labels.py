@@ -37,7 +37,7 @@ _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens; apostrophes inside words are dropped ("don't" -> "dont")."""
-    return [t.replace("'", "") for t in _TOKEN.findall(_PLACEHOLDER.sub(" ", text.lower()))]
+    return [t.replace("'", "") for t in _TOKEN.findall(_PLACEHOLDER.sub(" ", text).lower())]
 
 
 class PhraseAnalyzer:

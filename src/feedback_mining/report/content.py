@@ -1,0 +1,256 @@
+"""What every report shows, computed once from a :class:`~feedback_mining.pipeline.Result`.
+
+The deck, the HTML page, the workbook and the plots draw on these functions, so they show
+the same figures.  Metric columns are optional: a column that a run did not produce (no
+score, no ``impact``, no ``trend``...) is simply not shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..pipeline import Result
+
+
+def _num(fmt: str) -> Callable[[Any], str]:
+    def render(value: Any) -> str:
+        if value is None or isinstance(value, str):
+            return "" if value is None else value
+        try:
+            if math.isnan(float(value)):
+                return "–"
+        except (TypeError, ValueError):
+            return str(value)
+        return fmt.format(value)
+
+    return render
+
+
+@dataclass(frozen=True)
+class Column:
+    """A theme-table column as people read it."""
+
+    key: str
+    header: str
+    render: Callable[[Any], str]
+    kind: str  # "int", "percent", "signed", "decimal", "text"
+    weight: float = 1.0  # relative width in a table
+
+
+def trend_symbol(row: pd.Series | dict) -> str:
+    """An arrow for the theme's trend from whichever trend column the run has:
+    ``emerging`` (new), ``trend`` (a word or a signed number) or ``share_change``."""
+    get = row.get
+    emerging = get("emerging", False)
+    if isinstance(emerging, bool | np.bool_) and emerging:
+        return "▲ new"
+    for key in ("trend", "share_change"):
+        value = get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            word = value.lower()
+            if word.startswith(("ris", "up", "grow", "incr", "new", "emerg")):
+                return "▲"
+            if word.startswith(("fall", "down", "decl", "decr", "shrink")):
+                return "▼"
+            if word:
+                return "►"
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if math.isnan(number):
+            continue
+        return "▲" if number > 0 else "▼" if number < 0 else "►"
+    return ""
+
+
+def has_trend(themes: pd.DataFrame) -> bool:
+    return any(c in themes.columns for c in ("emerging", "trend", "share_change"))
+
+
+def theme_columns(themes: pd.DataFrame) -> list[Column]:
+    """The columns of the ranked theme table, in reading order, for the columns present."""
+    candidates = [
+        Column("rank", "#", _num("{:.0f}"), "int", 0.45),
+        Column("label", "Theme", str, "text", 4.0),
+        Column("verbatims", "Verbatims", _num("{:,.0f}"), "int", 1.1),
+        Column("share", "Share", _num("{:.1%}"), "percent", 0.9),
+        Column("sentiment_mean", "Sentiment", _num("{:+.2f}"), "signed", 1.1),
+        Column("share_negative", "Negative", _num("{:.0%}"), "percent", 1.0),
+        Column("score_mean", "Score", _num("{:.1f}"), "decimal", 0.9),
+        Column("nps", "NPS", _num("{:+.0f}"), "signed", 0.8),
+        Column("impact", "Impact", _num("{:+.2f}"), "signed", 0.9),
+        Column("priority", "Priority", _num("{:.1f}"), "decimal", 0.9),
+    ]
+    cols = [c for c in candidates if c.key in themes.columns]
+    if has_trend(themes):
+        cols.append(Column("_trend", "Trend", str, "text", 0.9))
+    return cols
+
+
+def theme_rows(themes: pd.DataFrame, columns: list[Column]) -> list[list[str]]:
+    """The table's cells as text, one list per theme in rank order."""
+    rows = []
+    for _, row in themes.iterrows():
+        rows.append([trend_symbol(row) if c.key == "_trend" else c.render(row[c.key])
+                     for c in columns])
+    return rows
+
+
+# ------------------------------------------------------------------ dates and segments
+def kept_documents(result: Result) -> pd.DataFrame:
+    docs = result.documents
+    return docs[docs["set_aside"].isna()]
+
+
+def has_dates(result: Result) -> bool:
+    return "date" in result.documents.columns and \
+        pd.to_datetime(kept_documents(result)["date"], errors="coerce").notna().any()
+
+
+def period_of(result: Result) -> str:
+    return getattr(getattr(result.config, "score", None), "period", "M") or "M"
+
+
+def date_range(result: Result) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    if not has_dates(result):
+        return None
+    dates = pd.to_datetime(kept_documents(result)["date"], errors="coerce").dropna()
+    return dates.min(), dates.max()
+
+
+def _theme_ids(docs: pd.DataFrame) -> pd.Series:
+    """Every theme each document mentions (falls back to its one ``theme_id``)."""
+    if "theme_ids" in docs.columns:
+        return docs["theme_ids"].map(lambda v: [int(x) for x in v] if v is not None else [])
+    return docs["theme_id"].map(lambda v: [int(v)] if int(v) >= 0 else [])
+
+
+def trend_table(result: Result, period: str | None = None) -> pd.DataFrame:
+    """Verbatims mentioning each theme per period, and their share of the period's
+    verbatims.  Columns: period, theme_id, label, verbatims, period_verbatims, share.
+    Empty when the run has no dates."""
+    columns = ["period", "theme_id", "label", "verbatims", "period_verbatims", "share"]
+    if not has_dates(result):
+        return pd.DataFrame(columns=columns)
+    docs = kept_documents(result)
+    dates = pd.to_datetime(docs["date"], errors="coerce")
+    periods_ = dates.dt.to_period(period or period_of(result))
+    # Weeks read better as the date they start on than as "2025-12-29/2026-01-04".
+    names = periods_.map(lambda p: p.start_time.strftime("%Y-%m-%d")
+                         if isinstance(p, pd.Period) and p.freqstr.startswith("W") else
+                         (str(p) if isinstance(p, pd.Period) else None))
+    frame = pd.DataFrame({"period": names, "theme_id": _theme_ids(docs)})[dates.notna().to_numpy()]
+    totals = frame.groupby("period").size()
+    mentions = frame.explode("theme_id").dropna(subset=["theme_id"])
+    counts = mentions.groupby(["period", "theme_id"]).size()
+    periods = sorted(totals.index)
+    labels = dict(zip(result.themes["theme_id"], result.themes["label"], strict=True))
+    rows = []
+    for theme_id in result.themes["theme_id"]:
+        for p in periods:
+            n = int(counts.get((p, int(theme_id)), 0))
+            rows.append((p, int(theme_id), labels[theme_id], n, int(totals[p]),
+                         n / totals[p] if totals[p] else float("nan")))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def segment_columns(result: Result) -> list[str]:
+    cols = result.summary.get("segment_columns") or []
+    return [c for c in cols if c in result.documents.columns]
+
+
+def segment_breakdown(result: Result, column: str, max_values: int = 8) -> pd.DataFrame:
+    """For each theme and each value of segment ``column`` (the ``max_values`` largest), the
+    verbatims mentioning the theme and their share of that segment's verbatims.  Columns:
+    segment, value, theme_id, label, verbatims, segment_verbatims, share."""
+    docs = kept_documents(result)
+    values = docs[column].astype("string").fillna("(missing)")
+    top = values.value_counts().head(max_values)
+    frame = pd.DataFrame({"value": values.to_numpy(), "theme_id": _theme_ids(docs).to_numpy()})
+    frame = frame[frame["value"].isin(top.index)]
+    mentions = frame.explode("theme_id").dropna(subset=["theme_id"])
+    counts = mentions.groupby(["value", "theme_id"]).size()
+    labels = dict(zip(result.themes["theme_id"], result.themes["label"], strict=True))
+    rows = []
+    for theme_id in result.themes["theme_id"]:
+        for value, total in top.items():
+            n = int(counts.get((value, int(theme_id)), 0))
+            rows.append((column, str(value), int(theme_id), labels[theme_id], n, int(total),
+                         n / total if total else float("nan")))
+    return pd.DataFrame(rows, columns=["segment", "value", "theme_id", "label", "verbatims",
+                                       "segment_verbatims", "share"])
+
+
+# ------------------------------------------------------------------ headline figures
+def title_lines(result: Result) -> list[str]:
+    """Data set, period and counts, for a title slide or a page header."""
+    s = result.summary
+    lines = [f"Data: {s.get('source', 'a table')}"]
+    span = date_range(result)
+    if span is not None:
+        lines.append(f"Period: {span[0]:%d %b %Y} to {span[1]:%d %b %Y}")
+    lines.append(f"{s.get('rows_kept', 0):,} verbatims analysed of {s.get('rows_read', 0):,} "
+                 f"read · {s.get('themes', len(result.themes)):,} themes")
+    return lines
+
+
+def overview_figures(result: Result) -> list[tuple[str, str]]:
+    """``(what, value)`` pairs for the overview: volumes, then sentiment and score."""
+    s = result.summary
+    o = s.get("overall", {}) or {}
+    figures = [
+        ("Verbatims read", f"{s.get('rows_read', 0):,}"),
+        ("Analysed", f"{s.get('rows_kept', 0):,}"),
+        ("Set aside", f"{s.get('rows_set_aside', 0):,}"),
+        ("Themes", f"{s.get('themes', len(result.themes)):,}"),
+    ]
+    if o.get("sentiment_mean") is not None:
+        figures.append(("Mean sentiment (-1 to +1)", _num("{:+.2f}")(o["sentiment_mean"])))
+    if o.get("share_negative") is not None:
+        figures.append(("Negative mentions", _num("{:.0%}")(o["share_negative"])))
+    if o.get("score_mean") is not None:
+        label = {"nps": "Mean score (0-10)"}.get(s.get("score_type") or "", "Mean score")
+        figures.append((label, _num("{:.2f}")(o["score_mean"])))
+    if o.get("nps") is not None:
+        figures.append(("NPS", _num("{:+.0f}")(o["nps"])))
+    return figures
+
+
+def theme_figures(row: pd.Series, columns: list[Column]) -> list[tuple[str, str]]:
+    """One theme's figures as ``(header, value)``, without rank and label."""
+    out = []
+    for c in columns:
+        if c.key in ("rank", "label"):
+            continue
+        out.append((c.header, trend_symbol(row) if c.key == "_trend" else c.render(row[c.key])))
+    return out
+
+
+def quotes(row: pd.Series, n: int = 3) -> list[str]:
+    """The theme's example verbatims (already redacted by the pipeline), at most ``n``."""
+    examples = row.get("examples")
+    if examples is None or (isinstance(examples, float) and math.isnan(examples)):
+        return []
+    if isinstance(examples, str):
+        examples = examples.split(" | ")
+    return [str(e) for e in list(examples)[:n] if str(e).strip()]
+
+
+def keywords(row: pd.Series, n: int = 8) -> list[str]:
+    words = row.get("keywords")
+    if words is None or (isinstance(words, float) and math.isnan(words)):
+        return []
+    if isinstance(words, str):
+        words = words.split(" | ")
+    return [str(w) for w in list(words)[:n]]
