@@ -83,6 +83,20 @@ def test_model_scores_clauses_separately(model):
 
 
 @needs_weights
+def test_clause_segments_get_their_own_sentiment(model):
+    import pandas as pd
+
+    from feedback_mining.config import SegmentConfig
+    from feedback_mining.segment import segment
+
+    docs = pd.DataFrame({"id": ["a"], "text_clean": ["I love the app but the refund took a month"],
+                         "set_aside": [None]})
+    segments = segment(docs, SegmentConfig(method="clauses"))
+    assert segments["text"].tolist() == ["I love the app", "the refund took a month"]
+    assert model.labels(segments["text"].tolist()).tolist() == ["positive", "negative"]
+
+
+@needs_weights
 def test_model_output_is_in_range_deterministic_and_handles_odd_input(model):
     texts = ["", "ok", "?!", "meh. " * 300, *NEGATIVE, NEGATIVE[0]]
     first = model.score(texts)
