@@ -120,11 +120,15 @@ class ThemesConfig:
 
 @dataclass
 class SentimentConfig:
-    """How sentiment in [-1, 1] is scored."""
+    """How sentiment in [-1, 1] is scored (see feedback_mining.sentiment)."""
 
-    method: str = "vader"
+    method: str = "model"  # "model" (fine-tuned MiniLM), "head" (fast: on the embeddings), "vader"
+    # Cut-offs for negative / neutral / positive labels.  The models' scores are calibrated
+    # so that these defaults give the cut-offs chosen on validation data in training.
     negative_below: float = -0.05
     positive_above: float = 0.05
+    model_path: str | None = None  # None: the model bundled with the package
+    batch_size: int = 64
 
 
 @dataclass
@@ -255,6 +259,10 @@ class Config:
         if not -1.0 <= self.themes.merge_similarity <= 1.0:
             raise config_error("themes.merge_similarity", "a cosine similarity in [-1, 1]",
                                self.themes.merge_similarity)
+        if self.sentiment.method not in ("model", "head", "vader"):
+            raise config_error(
+                "sentiment.method", "one of 'model', 'head', 'vader'", self.sentiment.method
+            )
         if self.sentiment.negative_below > self.sentiment.positive_above:
             raise config_error(
                 "sentiment.negative_below", "at most sentiment.positive_above",

@@ -271,7 +271,11 @@ class Pipeline:
         t = lap("themes", t)
 
         scorer = make_scorer(cfg.sentiment)
-        sentiment = scorer.score(segments["text"].tolist(), embeddings)
+        # Segments are scored one by one, so a clause of praise and a clause of complaint in
+        # one verbatim each get their own sentiment.  The "head" scorer reuses the embeddings
+        # only when they come from the MiniLM it was trained on; otherwise it embeds itself.
+        same_space = getattr(embedder, "name", None) == "all-MiniLM-L6-v2"
+        sentiment = scorer.score(segments["text"].tolist(), embeddings if same_space else None)
         t = lap("sentiment", t)
 
         labels = dict(zip(model.themes_["theme_id"], model.themes_["label"], strict=True))

@@ -1,0 +1,141 @@
+"""Sentiment quality and cost: VADER vs the bundled models, in one run, on data not trained on.
+
+Sets (../shared/data): SST-2 dev and the three UCI sentence sets (binary: positive when the
+score is > 0) and the held-back 30% of the women's e-commerce reviews (3 classes: ratings
+1-2 / 3 / 4-5, labels with the default cut-offs -0.05 / +0.05).
+
+Cost: seconds per 1,000 verbatims for the embedding stage (all-MiniLM-L6-v2, as the theme stage
+runs it) and for each scorer; the ``head`` scorer is timed on the embeddings the embedding stage
+already made, as the pipeline runs it.  All on one CPU thread, texts in the order of the sets.
+
+Usage (from the repository root)::
+
+    OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false \\
+        PYTHONPATH=src python benchmarks/sentiment.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import sentiment_data as sd  # noqa: E402
+
+
+def load_sets(data: Path, limit: int, reviews_sample: int) -> dict[str, pd.DataFrame]:
+    sets = {name: sd.binary_set(name, data) for name in ("sst2_dev", *sd.UCI)}
+    rev = sd.reviews(data)
+    test = rev[rev["split"] == "test"][["text", "label"]]
+    if reviews_sample and reviews_sample < len(test):
+        test = test.sample(reviews_sample, random_state=0).sort_index()
+    test = test.reset_index(drop=True)
+    sets["reviews_test"] = test
+    if limit:
+        sets = {k: v.iloc[:limit] for k, v in sets.items()}
+    return sets
+
+
+def embedder():
+    """The embedding stage as the pipeline runs it."""
+    from feedback_mining.config import EmbedConfig
+    from feedback_mining.embed import make_embedder
+
+    return make_embedder(EmbedConfig()).encode
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=sd.DATA)
+    ap.add_argument("--limit", type=int, default=0, help="rows per set (0: all); for smoke runs")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--reviews-sample", type=int, default=0,
+                    help="score a seeded sample of the held-back reviews (0: all 6,794)")
+    args = ap.parse_args()
+
+    import torch
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from feedback_mining.sentiment import (
+        EmbeddingHeadScorer,
+        MiniLMSentimentScorer,
+        VaderScorer,
+        polarity,
+    )
+
+    torch.set_num_threads(args.threads)
+    if not (args.data / "sst2" / "dev.tsv").is_file():
+        sys.exit(f"no data at {args.data}; the benchmark needs ../shared/data")
+    sets = load_sets(args.data, args.limit, args.reviews_sample)
+    scorers = {"vader": VaderScorer(), "head": EmbeddingHeadScorer(),
+               "model": MiniLMSentimentScorer()}
+    # Load the models before timing (once per process, as in a pipeline run).
+    scorers["head"].score(["warm up"], np.zeros((1, 384), dtype=np.float32))
+    scorers["model"].score(["warm up"])
+    scorers["vader"].score(["warm up"])
+    encode = embedder()
+    encode(["warm up"])
+
+    seconds = {k: 0.0 for k in ("embedding stage", *scorers)}
+    rows = []
+    n_texts = 0
+    for name, frame in sets.items():
+        texts = frame["text"].tolist()
+        n_texts += len(texts)
+        t = time.perf_counter()
+        emb = encode(texts)
+        seconds["embedding stage"] += time.perf_counter() - t
+        for key, scorer in scorers.items():
+            t = time.perf_counter()
+            s = scorer.score(texts, emb)
+            seconds[key] += time.perf_counter() - t
+            y = frame["label"].to_numpy()
+            if name == "reviews_test":
+                pred = pd.Series(polarity(s)).map({c: i for i, c in enumerate(sd.CLASSES)})
+                rows.append((name, key, accuracy_score(y, pred), f1_score(y, pred,
+                                                                          average="macro")))
+            else:
+                pred = (s > 0).astype(int)
+                rows.append((name, key, accuracy_score(y, pred), f1_score(y, pred,
+                                                                          average="macro")))
+        print(f"  scored {name} ({len(texts)} texts)", flush=True)
+
+    table = pd.DataFrame(rows, columns=["set", "scorer", "accuracy", "macro_f1"])
+    wide = table.pivot(index="set", columns="scorer", values=["accuracy", "macro_f1"])
+    wide = wide.reindex(list(sets))
+    print()
+    print(f"Sentiment on data not trained on, {pd.Timestamp.now('UTC'):%Y-%m-%d %H:%M} UTC, "
+          f"{platform.machine()} CPU, {args.threads} thread(s)")
+    print("binary sets: score > 0 is positive; reviews_test: 3 classes (1-2 / 3 / 4-5 stars),"
+          " macro-F1 over the 3")
+    print()
+    print("| set | n | " + " | ".join(f"{m} {k}" for m in ("accuracy", "macro-F1")
+                                       for k in scorers) + " |")
+    print("|---|---:|" + "---:|" * (2 * len(scorers)))
+    for name in sets:
+        cells = [f"{wide.loc[name, (m, k)]:.3f}" for m in ("accuracy", "macro_f1")
+                 for k in scorers]
+        print(f"| {name} | {len(sets[name])} | " + " | ".join(cells) + " |")
+    print()
+    print(f"Cost over all {n_texts} texts (seconds per 1,000 verbatims):")
+    print()
+    print("| stage | s / 1,000 verbatims |")
+    print("|---|---:|")
+    for key, sec in seconds.items():
+        label = {"head": "sentiment: head (on the stage's embeddings; fast option)",
+                 "model": "sentiment: model (fine-tuned MiniLM, own forward pass)",
+                 "vader": "sentiment: VADER"}.get(key, key)
+        print(f"| {label} | {1000 * sec / n_texts:.3f} |")
+
+
+if __name__ == "__main__":
+    main()

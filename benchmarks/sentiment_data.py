@@ -1,0 +1,71 @@
+"""The labelled sentiment sets in ../shared/data, and the fixed split of the reviews.
+
+Shared by ``scripts/train_sentiment.py`` (which trains only on SST-2 train and the reviews'
+training split) and ``benchmarks/sentiment.py`` (which scores only SST-2 dev, the UCI sets and
+the reviews' held-back split).  The split is a hash of the review's row number, so it is the
+same on every machine and with every library version.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+REVIEWS_CSV = "Womens Clothing E-Commerce Reviews.csv"
+UCI = {
+    "uci_amazon_cells": "amazon_cells_labelled.txt",
+    "uci_imdb": "imdb_labelled.txt",
+    "uci_yelp": "yelp_labelled.txt",
+}
+CLASSES = ("negative", "neutral", "positive")
+
+
+def _bucket(row: int, salt: str) -> int:
+    return zlib.crc32(f"{salt}:{row}".encode()) % 100
+
+
+def binary_set(name: str, data: Path = DATA) -> pd.DataFrame:
+    """SST-2 dev (``sst2_dev``) or a UCI set: columns text, label (0 negative / 1 positive)."""
+    if name == "sst2_dev":
+        frame = pd.read_csv(data / "sst2" / "dev.tsv", sep="\t", quoting=3)
+        frame.columns = ["text", "label"]
+    else:
+        frame = pd.read_csv(
+            data / "uci_sentiment_sentences" / UCI[name], sep="\t", quoting=3, header=None,
+            names=["text", "label"],
+        )
+    frame["text"] = frame["text"].astype(str).str.strip()
+    return frame
+
+
+def sst2_train(data: Path = DATA) -> pd.DataFrame:
+    """SST-2 train (sentences and phrases): columns text, label. For training only."""
+    frame = pd.read_csv(data / "sst2" / "train.tsv", sep="\t", quoting=3)
+    frame.columns = ["text", "label"]
+    frame["text"] = frame["text"].astype(str).str.strip()
+    return frame[frame["text"] != ""].reset_index(drop=True)
+
+
+def reviews(data: Path = DATA) -> pd.DataFrame:
+    """The e-commerce reviews with text: row, text, rating, label (0/1/2), split.
+
+    ``split`` is ``test`` for the held-back 30% (never trained on), ``val`` for 15% of the rest
+    (used only to choose the label cut-offs) and ``train`` for the remainder.
+    """
+    with zipfile.ZipFile(data / "womens_ecommerce_reviews" / "reviews.csv.zip") as zf:
+        with zf.open(REVIEWS_CSV) as fh:
+            raw = pd.read_csv(fh)
+    raw = raw.rename(columns={"Unnamed: 0": "row", "Review Text": "text", "Rating": "rating"})
+    raw = raw[raw["text"].notna()]
+    raw["text"] = raw["text"].astype(str).str.strip()
+    frame = raw[raw["text"] != ""][["row", "text", "rating"]].reset_index(drop=True)
+    frame["label"] = np.where(frame["rating"] <= 2, 0, np.where(frame["rating"] == 3, 1, 2))
+    test = frame["row"].map(lambda r: _bucket(r, "sentiment-holdout") < 30)
+    val = frame["row"].map(lambda r: _bucket(r, "sentiment-validation") < 15) & ~test
+    frame["split"] = np.where(test, "test", np.where(val, "val", "train"))
+    return frame

