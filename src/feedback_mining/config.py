@@ -86,7 +86,7 @@ class CleanConfig:
 class SegmentConfig:
     """How a verbatim is split into segments (one issue each)."""
 
-    method: str = "none"  # "none": one segment per verbatim; "sentences"; "clauses"
+    method: str = "sentences"  # "sentences" (default), "clauses", or "none" (one per verbatim)
     min_words: int = 3  # a clause shorter than this stays with its neighbour
 
 

@@ -113,7 +113,12 @@ class SentenceTransformerEmbedder(Embedder):
         if self._model is None:
             from sentence_transformers import SentenceTransformer
 
+            from transformers import logging as hf_logging
+
             path = resolve_model_path(self.model, verify=self.verify_checksum)
+            verbosity = hf_logging.get_verbosity()
+            hf_logging.set_verbosity_error()  # no load report
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar
             try:
                 self._model = SentenceTransformer(str(path), device=self.device)
             except OSError as exc:
@@ -122,6 +127,9 @@ class SentenceTransformerEmbedder(Embedder):
                     "that holds a sentence-transformers model, or use the default "
                     "all-MiniLM-L6-v2 (installed with the package)."
                 ) from None
+            finally:
+                hf_logging.set_verbosity(verbosity)
+                hf_logging.enable_progress_bar()
         return self._model
 
     def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
