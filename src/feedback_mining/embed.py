@@ -112,7 +112,6 @@ class SentenceTransformerEmbedder(Embedder):
     def _load(self):
         if self._model is None:
             from sentence_transformers import SentenceTransformer
-
             from transformers import logging as hf_logging
 
             path = resolve_model_path(self.model, verify=self.verify_checksum)
