@@ -110,6 +110,39 @@ class OutputConfig:
 
 
 @dataclass
+class EngineConfig:
+    """How a run is executed: chunks, the fast path for large inputs, Dask, checkpoints."""
+
+    name: str = "local"  # "local" or "dask"
+    scheduler: str | None = None  # dask: tcp://host:port; none starts a local cluster
+    n_workers: int = 2  # dask local cluster size
+    chunk_size: int = 20_000  # rows read, cleaned, embedded and scored at a time
+    fast_path: str = "auto"  # "auto" (above fast_path_above), "always" or "never"
+    fast_path_above: int = 200_000  # rows; above this the fast path is taken
+    fast_path_embed: str = "static"  # embedding model of the fast path
+    sample_size: int = 30_000  # segments the theme model is fitted on in the fast path
+    checkpoint_dir: str | None = None  # per-chunk results, so a killed job resumes
+    progress: bool = False  # a progress bar on stderr
+
+
+@dataclass
+class StableConfig:
+    """Runs with a saved theme model: what counts as a new theme, a merge or a split."""
+
+    new_themes: bool = True  # cluster what fits no known theme into new themes
+    min_new_theme_size: int = 0  # 0: the model's smallest theme size for this many texts
+    overlap: float = 0.2  # share of a theme that must move for a merge or split to be recorded
+
+
+@dataclass
+class HistoryConfig:
+    """Where each run's theme table is kept, by period, for trends."""
+
+    url: str | None = None  # a SQLAlchemy URL or a file path; none: <output.dir>/history.sqlite
+    enabled: bool = True  # the CLI records every run
+
+
+@dataclass
 class Config:
     """All settings of a run.
 
@@ -128,6 +161,9 @@ class Config:
     sentiment: SentimentConfig = field(default_factory=SentimentConfig)
     score: ScoreConfig = field(default_factory=ScoreConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    stable: StableConfig = field(default_factory=StableConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -200,6 +236,16 @@ class Config:
                 "sentiment.negative_below", "at most sentiment.positive_above",
                 self.sentiment.negative_below,
             )
+        if self.engine.name not in ("local", "dask"):
+            raise config_error("engine.name", "'local' or 'dask'", self.engine.name)
+        if self.engine.fast_path not in ("auto", "always", "never"):
+            raise config_error("engine.fast_path", "'auto', 'always' or 'never'", self.engine.fast_path)
+        if self.engine.chunk_size < 1:
+            raise config_error("engine.chunk_size", "1 or more", self.engine.chunk_size)
+        if self.engine.sample_size < 10:
+            raise config_error("engine.sample_size", "10 or more", self.engine.sample_size)
+        if not 0 < self.stable.overlap <= 0.5:
+            raise config_error("stable.overlap", "a share in (0, 0.5]", self.stable.overlap)
         unknown = set(self.output.formats) - {"csv", "parquet", "xlsx"}
         if unknown:
             raise config_error("output.formats", "a list drawn from csv, parquet, xlsx", sorted(unknown))

@@ -8,23 +8,21 @@ import html
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .clean import clean
-from .config import Config
-from .embed import Embedder, make_embedder
+from .config import Config, EmbedConfig
+from .embed import Embedder, StaticEmbedder, make_embedder
 from .errors import InputError
-from .io.readers import ATTRS_KEY, load_with_config
 from .io.writers import write_csv, write_parquet
 from .score import overall, theme_table
-from .segment import segment
-from .sentiment import make_scorer, polarity
+from .sentiment import polarity
 from .themes import OUTLIER, ThemeModel
+from .themes.stable import check_embedder, embedder_signature, update_model
 
 log = logging.getLogger("feedback_mining")
 
@@ -153,13 +151,28 @@ class Pipeline:
     """
 
     def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
-                 model: ThemeModel | None = None):
+                 model: ThemeModel | None = None, run_id: str | None = None):
         self.config = config or Config()
         self.embedder = embedder
         self.model = model
+        self.run_id = run_id
 
-    def run(self, data: pd.DataFrame | str | Path | None = None) -> Result:
+    def run(self, data: pd.DataFrame | str | Path | None = None, *,
+            after_chunk=None) -> Result:
+        """Run every stage on ``data`` (a DataFrame, a file, or ``config.input.path``).
+
+        The per-row stages (clean, segment, embed, sentiment and, with a saved model, theme
+        assignment) run chunk by chunk on the configured engine (``engine.name``), reading
+        the input in chunks of ``engine.chunk_size`` rows.  Above
+        ``engine.fast_path_above`` rows the fast path is taken: static model2vec
+        embeddings and a theme model fitted on a seeded sample of ``engine.sample_size``
+        segments, the rest assigned by centroid.  With ``model``, known themes keep their
+        ids and new themes are added (see :mod:`feedback_mining.themes.stable`).
+        """
+        from .engines import ENGINES, Checkpoint, Chunks, PartitionSpec
+
         cfg = self.config.validate()
+        eng = cfg.engine
         started = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -169,29 +182,46 @@ class Pipeline:
             return time.perf_counter()
 
         t = time.perf_counter()
-        frame = self._load(data)
-        meta = frame.attrs.get(ATTRS_KEY, {})
+        chunks = Chunks(data=data, cfg=cfg.input, chunk_size=eng.chunk_size)
+        fast, why = _choose_path(eng, chunks.n_rows)
+        log.info("%s path: %s", "fast" if fast else "default", why)
+        embedder = self._embedder(cfg, fast)
+        spec = PartitionSpec(config=_with_embed(cfg, embedder), embedder=self.embedder)
+        if self.model is not None:
+            spec.centroids = np.asarray(self.model.centroids_, dtype=np.float32)
+            spec.theme_ids = self.model.themes_["theme_id"].to_numpy(dtype=int)
+            spec.threshold = float(self.model.assign_threshold)
+        checkpoint = None
+        if eng.checkpoint_dir:
+            key = f"{chunks.fingerprint}|{spec.config}|{embedder.name}|" + (
+                "" if spec.centroids is None else str(spec.centroids.sum()))
+            import hashlib
+
+            checkpoint = Checkpoint(eng.checkpoint_dir, hashlib.sha256(key.encode()).hexdigest())
+        parts = ENGINES[eng.name](chunks, spec, checkpoint=checkpoint, progress=eng.progress,
+                                  scheduler=eng.scheduler, n_workers=eng.n_workers,
+                                  after_chunk=after_chunk)
+        meta = chunks.meta
         score_type = meta.get("score_type") or cfg.input.score_type
         segment_cols = list(meta.get("segments", cfg.input.segments))
-        log.info("loaded %d rows from %s", len(frame), meta.get("source", "a DataFrame"))
-        t = lap("load", t)
-
-        documents = clean(frame, cfg.clean)
+        documents = pd.concat([p.documents for p in parts], ignore_index=True)
+        segments = pd.concat([p.segments for p in parts], ignore_index=True)
+        embeddings = np.vstack([p.embeddings for p in parts]) if parts else np.zeros((0, 1))
+        del parts
+        log.info("read %d rows from %s in %d chunk(s)", len(documents), chunks.source,
+                 -(-len(documents) // eng.chunk_size))
+        t = lap("load, clean, segment, embed, sentiment", t)
         kept_mask = documents["set_aside"].isna()
-        t = lap("clean", t)
         if not kept_mask.any():
             reasons = documents["set_aside"].value_counts().to_dict()
             raise InputError(f"{meta.get('source', 'input')}: expected some feedback text, found "
                              f"none: all {len(documents)} rows were set aside {reasons}. "
                              "Check that --text names the column with the verbatims.")
 
-        segments = segment(documents, cfg.segment)
-        t = lap("segment", t)
-
-        embedder = self.embedder or make_embedder(cfg.embed)
-        embeddings = embedder.encode(segments["text"].tolist(), show_progress=False)
-        t = lap("embed", t)
-
+        texts = segments["text"].tolist()
+        signature = embedder_signature(embedder, embeddings.shape[1])
+        changes = None
+        fitted_on = len(texts)
         model = self.model
         if model is None:
             th = cfg.themes
@@ -199,16 +229,38 @@ class Pipeline:
                                n_neighbors=th.n_neighbors, n_components=th.n_components,
                                n_keywords=th.n_keywords, n_examples=th.n_examples,
                                reduce_outliers=th.reduce_outliers)
-            theme_ids = model.fit_transform(segments["text"].tolist(), embeddings)
+            if fast and len(texts) > eng.sample_size:
+                idx = np.sort(np.random.default_rng(th.seed).choice(
+                    len(texts), eng.sample_size, replace=False))
+                fitted_on = len(idx)
+                model.fit([texts[i] for i in idx], embeddings[idx])
+                theme_ids = _transform_in_blocks(model, embeddings)
+            else:
+                theme_ids = model.fit_transform(texts, embeddings)
+            model.embedding_model_ = signature
+            model.next_theme_id_ = int(model.themes_["theme_id"].max() + 1) \
+                if len(model.themes_) else 0
         else:
-            theme_ids = model.transform(embeddings)
+            check_embedder(model, embedder, embeddings.shape[1])
+            assigned = segments["assigned"].to_numpy(dtype=int)
+            if cfg.stable.new_themes:
+                model, theme_ids, changes = update_model(
+                    model, texts, embeddings, assigned=assigned, new_themes=True,
+                    min_new_theme_size=cfg.stable.min_new_theme_size,
+                    overlap=cfg.stable.overlap,
+                    sample_size=eng.sample_size if fast else None,
+                    run_id=self.run_id)
+                fitted_on = min(len(texts), eng.sample_size) if fast else len(texts)
+                log.info(changes.summary_text())
+            else:
+                theme_ids, fitted_on = assigned, 0
+            model.embedding_model_ = signature
+        segments = segments.drop(columns=["assigned"], errors="ignore")
+        del embeddings
         t = lap("themes", t)
 
-        scorer = make_scorer(cfg.sentiment)
-        sentiment = scorer.score(segments["text"].tolist(), embeddings)
-        t = lap("sentiment", t)
-
         labels = dict(zip(model.themes_["theme_id"], model.themes_["label"], strict=True))
+        sentiment = segments["sentiment"].to_numpy(dtype=float)
         segments = segments.assign(
             theme_id=theme_ids,
             theme_label=[labels.get(int(i), "(no theme)") for i in theme_ids],
@@ -232,25 +284,66 @@ class Pipeline:
             "segments_without_theme": int((segments["theme_id"] == OUTLIER).sum()),
             "score_type": score_type,
             "segment_columns": segment_cols,
-            "embedding_model": getattr(embedder, "name", type(embedder).__name__),
+            "embedding_model": signature["name"],
+            "engine": eng.name,
+            "path": "fast" if fast else "default",
+            "path_reason": why,
+            "theme_model": ("fitted on a seeded sample of " if fitted_on < len(texts) else
+                            "fitted on all ") + f"{fitted_on} segments" if self.model is None
+            else "saved model" + (f", new themes sought in {fitted_on} segments"
+                                  if changes is not None else ", assignment only"),
+            "chunks": -(-len(documents) // eng.chunk_size),
             "overall": overall(documents, segments, score_type=score_type,
                                sentiment=cfg.sentiment),
             "seconds": timings | {"total": round(time.perf_counter() - started, 3)},
         }
+        if changes is not None:
+            summary["theme_changes"] = changes.to_dict()
         return Result(themes=themes, documents=documents, segments=segments, summary=summary,
                       config=cfg, model=model)
 
-    def _load(self, data: pd.DataFrame | str | Path | None) -> pd.DataFrame:
-        cfg = self.config.input
-        if isinstance(data, pd.DataFrame) and ATTRS_KEY in data.attrs:
-            return data  # already mapped by fm.load
-        return load_with_config(data, _copy_input(cfg))
+    def _embedder(self, cfg: Config, fast: bool) -> Embedder:
+        """The run's embedder: given, the saved model's, the fast path's or the config's."""
+        if self.embedder is not None:
+            return self.embedder
+        chosen = cfg.embed.model
+        default = EmbedConfig().model
+        if self.model is not None and getattr(self.model, "embedding_model_", None):
+            recorded = self.model.embedding_model_["name"]
+            if chosen == default:
+                chosen = recorded  # the model decides which space its centroids live in
+        elif fast and chosen == default:
+            chosen = cfg.engine.fast_path_embed
+        return make_embedder(replace(cfg.embed, model=chosen))
 
 
-def _copy_input(cfg):
-    from dataclasses import replace
+def _choose_path(eng, n_rows: int | None) -> tuple[bool, str]:
+    if eng.fast_path == "always":
+        return True, "engine.fast_path=always"
+    if eng.fast_path == "never":
+        return False, "engine.fast_path=never"
+    if n_rows is None:
+        return False, "input size unknown before reading (not CSV or Parquet)"
+    if n_rows > eng.fast_path_above:
+        return True, f"{n_rows} rows > engine.fast_path_above={eng.fast_path_above}"
+    return False, f"{n_rows} rows <= engine.fast_path_above={eng.fast_path_above}"
 
-    return replace(cfg, segments=list(cfg.segments))
+
+def _with_embed(cfg: Config, embedder: Embedder) -> Config:
+    """The config whose ``embed.model`` names the embedder workers should build."""
+    out = Config.from_dict(cfg.to_dict())
+    name = getattr(embedder, "name", None)
+    if isinstance(name, str) and name:
+        out.embed.model = name if not isinstance(embedder, StaticEmbedder) or not embedder.path \
+            else f"static:{embedder.path}"
+    return out
+
+
+def _transform_in_blocks(model: ThemeModel, embeddings: np.ndarray,
+                         block: int = 100_000) -> np.ndarray:
+    return np.concatenate([model.transform(embeddings[i:i + block])
+                           for i in range(0, len(embeddings), block)]) if len(embeddings) \
+        else np.zeros(0, dtype=int)
 
 
 def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,

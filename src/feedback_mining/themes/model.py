@@ -165,6 +165,12 @@ class ThemeModel:
         ``assign_threshold``."""
         self._check_fitted()
         embeddings = np.asarray(embeddings, dtype=np.float32)
+        if embeddings.ndim != 2 or embeddings.shape[1] != self.centroids_.shape[1]:
+            raise ModelError(
+                f"embeddings of shape {embeddings.shape} do not match this theme model, which "
+                f"was fitted on {self.centroids_.shape[1]}-dimensional embeddings from "
+                f"{getattr(self, 'embedding_model_', {}).get('name', 'an unrecorded model')!r}. "
+                "Embed with the model's embedding model, or refit with `feedback-mining fit`.")
         if len(self.centroids_) == 0 or len(embeddings) == 0:
             return np.full(len(embeddings), OUTLIER, dtype=int)
         sims = embeddings @ self.centroids_.T
@@ -194,6 +200,11 @@ class ThemeModel:
                 "n_examples", "reduce_outliers", "assign_threshold")},
             "themes": self.themes_.to_dict(orient="records"),
         }
+        # Set by the pipeline and themes.stable: what the centroids were embedded with, the
+        # next free theme id and the record of earlier runs (new themes, merges, splits).
+        for key in ("embedding_model_", "next_theme_id_", "history_"):
+            if hasattr(self, key):
+                meta[key.rstrip("_")] = getattr(self, key)
         atomic_write(folder / "themes.safetensors",
                      lambda tmp: save_file({"centroids": self.centroids_.astype(np.float32)},
                                            str(tmp)))
@@ -220,6 +231,9 @@ class ThemeModel:
         model.centroids_ = load_file(str(weights))["centroids"]
         model.themes_ = pd.DataFrame(meta["themes"],
                                      columns=["theme_id", "label", "keywords", "size", "examples"])
+        for key in ("embedding_model", "next_theme_id", "history"):
+            if key in meta:
+                setattr(model, key + "_", meta[key])
         return model
 
 
