@@ -120,7 +120,9 @@ class EngineConfig:
     fast_path: str = "auto"  # "auto" (above fast_path_above), "always" or "never"
     fast_path_above: int = 200_000  # rows; above this the fast path is taken
     fast_path_embed: str = "static"  # embedding model of the fast path
-    sample_size: int = 30_000  # segments the theme model is fitted on in the fast path
+    sample_size: int = 20_000  # segments the theme model is fitted on in the fast path
+    fast_clusterer: str = "kmeans"  # fast path: "kmeans" (MiniBatchKMeans) or "bertopic"
+    fast_n_themes: int = 0  # k of the fast path's k-means; 0: about one per 150 sampled
     checkpoint_dir: str | None = None  # per-chunk results, so a killed job resumes
     progress: bool = False  # a progress bar on stderr
 
@@ -240,6 +242,9 @@ class Config:
             raise config_error("engine.name", "'local' or 'dask'", self.engine.name)
         if self.engine.fast_path not in ("auto", "always", "never"):
             raise config_error("engine.fast_path", "'auto', 'always' or 'never'", self.engine.fast_path)
+        if self.engine.fast_clusterer not in ("kmeans", "bertopic"):
+            raise config_error("engine.fast_clusterer", "'kmeans' or 'bertopic'",
+                               self.engine.fast_clusterer)
         if self.engine.chunk_size < 1:
             raise config_error("engine.chunk_size", "1 or more", self.engine.chunk_size)
         if self.engine.sample_size < 10:

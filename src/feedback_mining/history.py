@@ -17,7 +17,7 @@ the previous rows in place.
 >>> record(url, themes, period="2026-W01", run_id="b")   # re-run: replaces, no duplicates
 2
 >>> history(url, value="verbatims").values.tolist()
-[[30], [10]]
+[[30.0], [10.0]]
 """
 
 from __future__ import annotations

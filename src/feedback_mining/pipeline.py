@@ -22,6 +22,7 @@ from .io.writers import write_csv, write_parquet
 from .score import overall, theme_table
 from .sentiment import polarity
 from .themes import OUTLIER, ThemeModel
+from .themes.fast import fit_kmeans_model
 from .themes.stable import check_embedder, embedder_signature, update_model
 
 log = logging.getLogger("feedback_mining")
@@ -111,6 +112,15 @@ class Result:
             f"segments: {s['segments']}, themes: {s['themes']}, "
             f"segments without a theme: {s['segments_without_theme']}",
         ]
+        if "path" in s:
+            lines.append(f"engine: {s['engine']}, {s['path']} path ({s['path_reason']}); "
+                         f"embeddings: {s['embedding_model']}; themes: {s['theme_model']}")
+        ch = s.get("theme_changes")
+        if ch:
+            new = ", ".join(f"{t['theme_id']} {t['label']!r}" for t in ch["new"]) or "none"
+            lines.append(f"new themes: {new}; merges: {len(ch['merges'])}; splits: "
+                         f"{len(ch['splits'])}; known themes kept: {ch['assigned_known']} "
+                         f"segments, new themes: {ch['assigned_new']}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -222,6 +232,7 @@ class Pipeline:
         signature = embedder_signature(embedder, embeddings.shape[1])
         changes = None
         fitted_on = len(texts)
+        clusterer = "UMAP + HDBSCAN"
         model = self.model
         if model is None:
             th = cfg.themes
@@ -229,11 +240,20 @@ class Pipeline:
                                n_neighbors=th.n_neighbors, n_components=th.n_components,
                                n_keywords=th.n_keywords, n_examples=th.n_examples,
                                reduce_outliers=th.reduce_outliers)
-            if fast and len(texts) > eng.sample_size:
-                idx = np.sort(np.random.default_rng(th.seed).choice(
-                    len(texts), eng.sample_size, replace=False))
+            if fast:
+                idx = np.arange(len(texts))
+                if len(texts) > eng.sample_size:
+                    idx = np.sort(np.random.default_rng(th.seed).choice(
+                        len(texts), eng.sample_size, replace=False))
                 fitted_on = len(idx)
-                model.fit([texts[i] for i in idx], embeddings[idx])
+                sample_texts = [texts[i] for i in idx]
+                if eng.fast_clusterer == "kmeans":
+                    fit_kmeans_model(sample_texts, embeddings[idx], n_themes=eng.fast_n_themes,
+                                     model=model)
+                    clusterer = "MiniBatchKMeans"
+                else:
+                    model.fit(sample_texts, embeddings[idx])
+                    clusterer = "UMAP + HDBSCAN"
                 theme_ids = _transform_in_blocks(model, embeddings)
             else:
                 theme_ids = model.fit_transform(texts, embeddings)
@@ -288,10 +308,8 @@ class Pipeline:
             "engine": eng.name,
             "path": "fast" if fast else "default",
             "path_reason": why,
-            "theme_model": ("fitted on a seeded sample of " if fitted_on < len(texts) else
-                            "fitted on all ") + f"{fitted_on} segments" if self.model is None
-            else "saved model" + (f", new themes sought in {fitted_on} segments"
-                                  if changes is not None else ", assignment only"),
+            "theme_model": _describe_fit(self.model is None, changes is not None, fitted_on,
+                                         len(texts), clusterer),
             "chunks": -(-len(documents) // eng.chunk_size),
             "overall": overall(documents, segments, score_type=score_type,
                                sentiment=cfg.sentiment),
@@ -315,6 +333,16 @@ class Pipeline:
         elif fast and chosen == default:
             chosen = cfg.engine.fast_path_embed
         return make_embedder(replace(cfg.embed, model=chosen))
+
+
+def _describe_fit(fitted: bool, updated: bool, fitted_on: int, n: int, clusterer: str) -> str:
+    if not fitted:
+        return "saved model" + (f", new themes sought in {fitted_on} segments" if updated
+                                else ", assignment only")
+    if fitted_on < n:
+        return (f"fitted on a seeded sample of {fitted_on} segments ({clusterer}), "
+                f"the other {n - fitted_on} assigned by centroid")
+    return f"fitted on all {n} segments ({clusterer})"
 
 
 def _choose_path(eng, n_rows: int | None) -> tuple[bool, str]:

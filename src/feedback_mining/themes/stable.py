@@ -142,8 +142,8 @@ def update_model(model: ThemeModel, texts: Sequence[str], embeddings: np.ndarray
     >>> model = ThemeModel(min_theme_size=5).fit(old, emb)
     >>> new = old + ["app crashes at checkout"] * 20
     >>> model2, ids, changes = update_model(model, new, HashingEmbedder().encode(new))
-    >>> [t["theme_id"] for t in changes.new]
-    [2]
+    >>> [t["theme_id"] for t in changes.new]  # ids continue after the known ones
+    [1]
     """
     model._check_fitted()
     texts = [str(t) for t in texts]
