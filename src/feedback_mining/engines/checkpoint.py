@@ -78,18 +78,19 @@ class Checkpoint:
                                embeddings=np.load(d / "embeddings.npy"))
 
 
-# Object columns may hold None next to strings; Parquet keeps both.
+# Parquet may read an object column of strings back as a string dtype: the object columns
+# are listed beside the file and restored (missing values as None, as the stages write them).
 def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame = frame.copy()
     frame.attrs = {}
     frame.to_parquet(path, index=False)
+    objects = [c for c in frame.columns if frame[c].dtype == object]
+    path.with_suffix(".objects.json").write_text(json.dumps(objects), encoding="utf-8")
 
 
 def _from_parquet(path: Path) -> pd.DataFrame:
     frame = pd.read_parquet(path)
-    for col in frame.columns:
-        if isinstance(frame[col].dtype, pd.StringDtype):
-            frame[col] = frame[col].astype(object)
-        if frame[col].dtype == object:
-            frame[col] = frame[col].where(frame[col].notna(), None)
+    for col in json.loads(path.with_suffix(".objects.json").read_text(encoding="utf-8")):
+        values = frame[col].astype(object)
+        frame[col] = values.where(values.notna(), None)
     return frame
