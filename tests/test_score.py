@@ -379,6 +379,8 @@ def test_pipeline_loads_the_unit_column():
     from feedback_mining import Pipeline
 
     raw = pd.DataFrame({"text": ["late refund", "no label"], "customer": ["c1", "c1"]})
-    cfg = Config().with_overrides(["score.unit_column=customer"])
-    frame = Pipeline(cfg)._load(raw)
-    assert frame["customer"].tolist() == ["c1", "c1"]
+    cfg = Config().with_overrides(["score.unit_column=customer", "embed.model=hashing",
+                                   "sentiment.method=vader"])
+    result = Pipeline(cfg).run(raw)
+    assert result.documents["customer"].tolist() == ["c1", "c1"]
+    assert result.themes["respondents"].tolist() == [1]

@@ -74,42 +74,85 @@ def build_config(config: Path | None, input_: str | None, output: Path | None,
     return cfg.with_overrides(flags + list(overrides or []))
 
 
+Opt = typer.Option
+
+ConfigOpt = Annotated[Path | None, Opt("--config", "-c", help="TOML job file.")]
+InputOpt = Annotated[str | None, Opt("--input", "-i", help="Feedback file (CSV, Parquet...).")]
+OutputOpt = Annotated[Path | None, Opt("--output", "-o", help="Output folder.")]
+TextOpt = Annotated[str | None, Opt(help="Column with the verbatim.")]
+IdOpt = Annotated[str | None, Opt("--id", help="Column with a unique id.")]
+ScoreOpt = Annotated[str | None, Opt(help="Column with the NPS/CSAT score.")]
+ScoreTypeOpt = Annotated[str | None, Opt(help="nps (0-10), csat or rating (1-5).")]
+DateOpt = Annotated[str | None, Opt(help="Column with the date.")]
+SegmentOpt = Annotated[list[str] | None, Opt("--segment",
+                                             help="Column to break metrics down by (repeatable).")]
+SetOpt = Annotated[list[str] | None, Opt("--set", help="Override a setting: section.key=value "
+                                         "(repeatable).")]
+EngineOpt = Annotated[str | None, Opt("--engine", help="local (default) or dask.")]
+SchedulerOpt = Annotated[str | None, Opt("--scheduler", help="Dask scheduler tcp://host:port; "
+                                         "without it --engine dask starts a local cluster.")]
+CheckpointOpt = Annotated[Path | None, Opt("--checkpoint-dir", help="Keep per-chunk results "
+                                           "here so a killed job resumes where it stopped.")]
+VerboseOpt = Annotated[bool, Opt("--verbose", "-v")]
+QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar, warnings only.")]
+
+
+def _engine_flags(cfg: Config, engine: str | None, scheduler: str | None,
+                  checkpoint_dir: Path | None, quiet: bool) -> Config:
+    if engine is not None:
+        cfg.set("engine.name", engine)
+    if scheduler is not None:
+        cfg.set("engine.scheduler", scheduler)
+    if checkpoint_dir is not None:
+        cfg.set("engine.checkpoint_dir", str(checkpoint_dir))
+    cfg.set("engine.progress", not quiet)
+    return cfg.validate()
+
+
+def _data(cfg: Config, sample: bool):
+    from .datasets import load_sample
+
+    if sample:
+        return load_sample()
+    if cfg.input.path:
+        return None
+    raise FeedbackMiningError("no input: pass --input FILE, set input.path in the config file, "
+                              "or use --sample.")
+
+
 @app.command()
 def run(
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML job file.")] = None,
-    input_: Annotated[str | None, typer.Option("--input", "-i", help="Feedback file.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder.")] = None,
-    text: Annotated[str | None, typer.Option(help="Column with the verbatim.")] = None,
-    id_: Annotated[str | None, typer.Option("--id", help="Column with a unique id.")] = None,
-    score: Annotated[str | None, typer.Option(help="Column with the NPS/CSAT score.")] = None,
-    score_type: Annotated[str | None, typer.Option(help="nps (0-10), csat or rating (1-5).")]
+    config: ConfigOpt = None, input_: InputOpt = None, output: OutputOpt = None,
+    text: TextOpt = None, id_: IdOpt = None, score: ScoreOpt = None,
+    score_type: ScoreTypeOpt = None, date: DateOpt = None, segment: SegmentOpt = None,
+    overrides: SetOpt = None,
+    model: Annotated[Path | None, Opt("--model", "-m", help="Saved theme model folder: keep "
+                                      "its theme ids, add new themes, save it back.")] = None,
+    period: Annotated[str | None, Opt("--period", help="Period label for the run history "
+                                      "(default: the periods of the date column).")] = None,
+    history: Annotated[str | None, Opt("--history", help="History store: a file or a "
+                                       "SQLAlchemy URL (default <output>/history.sqlite).")]
     = None,
-    date: Annotated[str | None, typer.Option(help="Column with the date.")] = None,
-    segment: Annotated[list[str] | None, typer.Option(
-        "--segment", help="Column to break metrics down by (repeatable).")] = None,
-    overrides: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override a setting: section.key=value (repeatable).")] = None,
-    sample: Annotated[bool, typer.Option(help="Run on the bundled review sample.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    no_history: Annotated[bool, Opt("--no-history", help="Do not record this run.")] = False,
+    engine: EngineOpt = None, scheduler: SchedulerOpt = None,
+    checkpoint_dir: CheckpointOpt = None,
+    sample: Annotated[bool, Opt(help="Run on the bundled review sample.")] = False,
+    verbose: VerboseOpt = False, quiet: QuietOpt = False,
 ) -> None:
-    """Run the pipeline and write themes, documents and segments (CSV, Parquet, Excel; add
-    pptx and html to output.formats for the deck and the HTML report)."""
-    from .datasets import load_sample
-    from .pipeline import Pipeline
+    """Run the pipeline, write themes, documents and segments (CSV, Parquet, Excel; add pptx
+    and html to output.formats for the deck and the HTML report), and record the run history."""
+    from .jobs import scheduled_run
 
     logs = _RunLog(verbose, quiet)
     try:
         cfg = build_config(config, input_, output, text, id_, score, score_type, date, segment,
                            overrides)
-        if sample:
-            data = load_sample()
-        elif cfg.input.path:
-            data = None
-        else:
-            raise FeedbackMiningError("no input: pass --input FILE, set input.path in the "
-                                      "config file, or use --sample.")
-        result = Pipeline(cfg).run(data)
+        cfg = _engine_flags(cfg, engine, scheduler, checkpoint_dir, quiet)
+        if history is not None:
+            cfg.set("history.url", history)
+        data = _data(cfg, sample)
+        result = scheduled_run(data, cfg, model_dir=model, period=period,
+                               record=not no_history)
         out = Path(cfg.output.dir)
         log.info("writing outputs to %s", out)
         written = result.save(out, extra={"run.log": logs.buffer.getvalue()})
@@ -121,8 +164,46 @@ def run(
     if not quiet:
         typer.echo(result.summary_text())
         typer.echo(_top_themes(result))
+        if "history" in result.summary:
+            h = result.summary["history"]
+            typer.echo(f"history: periods {', '.join(h['periods'])} recorded in {h['url']}")
+        if model is not None:
+            typer.echo(f"theme model saved to {model}/")
         typer.echo(f"wrote {len(written)} files to {out}/")
 
+
+@app.command()
+def fit(
+    model: Annotated[Path, Opt("--model", "-m", help="Folder to save the theme model in.")],
+    config: ConfigOpt = None, input_: InputOpt = None, output: OutputOpt = None,
+    text: TextOpt = None, id_: IdOpt = None, score: ScoreOpt = None,
+    score_type: ScoreTypeOpt = None, date: DateOpt = None, segment: SegmentOpt = None,
+    overrides: SetOpt = None, engine: EngineOpt = None, scheduler: SchedulerOpt = None,
+    checkpoint_dir: CheckpointOpt = None,
+    sample: Annotated[bool, Opt(help="Fit on the bundled review sample.")] = False,
+    verbose: VerboseOpt = False, quiet: QuietOpt = False,
+) -> None:
+    """Fit a theme model and save it (safetensors + JSON) for `run --model`."""
+    from .jobs import fit as fit_model
+
+    logs = _RunLog(verbose, quiet)
+    try:
+        cfg = build_config(config, input_, output, text, id_, score, score_type, date, segment,
+                           overrides)
+        cfg = _engine_flags(cfg, engine, scheduler, checkpoint_dir, quiet)
+        result = fit_model(_data(cfg, sample), model, cfg)
+        written = result.save(Path(cfg.output.dir)) if output is not None else []
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
+        logs.close()
+        _fail(exc, verbose)
+        return
+    logs.close()
+    if not quiet:
+        typer.echo(result.summary_text())
+        typer.echo(_top_themes(result))
+        typer.echo(f"theme model with {len(result.model.themes_)} themes saved to {model}/")
+        if written:
+            typer.echo(f"wrote {len(written)} files to {cfg.output.dir}/")
 
 REPORT_FORMATS = ("pptx", "xlsx", "html")
 
@@ -225,6 +306,7 @@ def _top_themes(result, n: int = 10) -> str:
             f"{num(row['priority_negativity'], '.2f', 5)} {num(row['priority_impact'], '.2f', 5)} "
             f"{num(row['priority_growth'], '.2f', 5)}  {seg}{flags}")
     return "\n".join(lines)
+
 
 
 @app.callback()

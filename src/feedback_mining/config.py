@@ -166,6 +166,41 @@ class ReportConfig:
 
 
 @dataclass
+class EngineConfig:
+    """How a run is executed: chunks, the fast path for large inputs, Dask, checkpoints."""
+
+    name: str = "local"  # "local" or "dask"
+    scheduler: str | None = None  # dask: tcp://host:port; none starts a local cluster
+    n_workers: int = 2  # dask local cluster size
+    chunk_size: int = 20_000  # rows read, cleaned, embedded and scored at a time
+    fast_path: str = "auto"  # "auto" (above fast_path_above), "always" or "never"
+    fast_path_above: int = 200_000  # rows; above this the fast path is taken
+    fast_path_embed: str = "static"  # embedding model of the fast path
+    sample_size: int = 20_000  # segments the theme model is fitted on in the fast path
+    fast_clusterer: str = "kmeans"  # fast path: "kmeans" (MiniBatchKMeans) or "bertopic"
+    fast_n_themes: int = 0  # k of the fast path's k-means; 0: about one per 150 sampled
+    checkpoint_dir: str | None = None  # per-chunk results, so a killed job resumes
+    progress: bool = False  # a progress bar on stderr
+
+
+@dataclass
+class StableConfig:
+    """Runs with a saved theme model: what counts as a new theme, a merge or a split."""
+
+    new_themes: bool = True  # cluster what fits no known theme into new themes
+    min_new_theme_size: int = 0  # 0: the model's smallest theme size for this many texts
+    overlap: float = 0.2  # share of a theme that must move for a merge or split to be recorded
+
+
+@dataclass
+class HistoryConfig:
+    """Where each run's theme table is kept, by period, for trends."""
+
+    url: str | None = None  # a SQLAlchemy URL or a file path; none: <output.dir>/history.sqlite
+    enabled: bool = True  # the CLI records every run
+
+
+@dataclass
 class Config:
     """All settings of a run.
 
@@ -185,6 +220,9 @@ class Config:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    stable: StableConfig = field(default_factory=StableConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -290,6 +328,19 @@ class Config:
         if sc.shrinkage < 0 or sc.emerging_growth < 0:
             bad = "shrinkage" if sc.shrinkage < 0 else "emerging_growth"
             raise config_error(f"score.{bad}", "0 or more", getattr(sc, bad))
+        if self.engine.name not in ("local", "dask"):
+            raise config_error("engine.name", "'local' or 'dask'", self.engine.name)
+        if self.engine.fast_path not in ("auto", "always", "never"):
+            raise config_error("engine.fast_path", "'auto', 'always' or 'never'", self.engine.fast_path)
+        if self.engine.fast_clusterer not in ("kmeans", "bertopic"):
+            raise config_error("engine.fast_clusterer", "'kmeans' or 'bertopic'",
+                               self.engine.fast_clusterer)
+        if self.engine.chunk_size < 1:
+            raise config_error("engine.chunk_size", "1 or more", self.engine.chunk_size)
+        if self.engine.sample_size < 10:
+            raise config_error("engine.sample_size", "10 or more", self.engine.sample_size)
+        if not 0 < self.stable.overlap <= 0.5:
+            raise config_error("stable.overlap", "a share in (0, 0.5]", self.stable.overlap)
         if unknown:
             raise config_error("output.formats", "a list drawn from " + ", ".join(OUTPUT_FORMATS),
                                sorted(unknown))

@@ -63,6 +63,14 @@ class Embedder:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
 
+    def __getstate__(self) -> dict:
+        # A pickled embedder (e.g. sent to a Dask worker) travels without its loaded model;
+        # the receiver loads it on first use.
+        state = dict(self.__dict__)
+        if "_model" in state:
+            state["_model"] = None
+        return state
+
 
 class HashingEmbedder(Embedder):
     """Deterministic, model-free embeddings from hashed word uni- and bigrams.

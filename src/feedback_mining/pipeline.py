@@ -8,23 +8,22 @@ import html
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .clean import clean
-from .config import Config
-from .embed import Embedder, make_embedder
+from .config import Config, EmbedConfig
+from .embed import Embedder, StaticEmbedder, make_embedder
 from .errors import InputError, input_error
-from .io.readers import ATTRS_KEY, load_with_config
 from .io.writers import write_csv, write_parquet
 from .score import overall, score_themes
-from .segment import segment
-from .sentiment import make_scorer, polarity
+from .sentiment import polarity
 from .themes import OUTLIER, ThemeModel
+from .themes.fast import fit_kmeans_model
+from .themes.stable import check_embedder, embedder_signature, update_model
 
 log = logging.getLogger("feedback_mining")
 
@@ -153,6 +152,15 @@ class Result:
             f"segments without a theme: {s['segments_without_theme']}",
         ]
         lines += _clean_summary_lines(s)
+        if "path" in s:
+            lines.append(f"engine: {s['engine']}, {s['path']} path ({s['path_reason']}); "
+                         f"embeddings: {s['embedding_model']}; themes: {s['theme_model']}")
+        ch = s.get("theme_changes")
+        if ch:
+            new = ", ".join(f"{t['theme_id']} {t['label']!r}" for t in ch["new"]) or "none"
+            lines.append(f"new themes: {new}; merges: {len(ch['merges'])}; splits: "
+                         f"{len(ch['splits'])}; known themes kept: {ch['assigned_known']} "
+                         f"segments, new themes: {ch['assigned_new']}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -208,13 +216,28 @@ class Pipeline:
     """
 
     def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
-                 model: ThemeModel | None = None):
+                 model: ThemeModel | None = None, run_id: str | None = None):
         self.config = config or Config()
         self.embedder = embedder
         self.model = model
+        self.run_id = run_id
 
-    def run(self, data: pd.DataFrame | str | Path | None = None) -> Result:
+    def run(self, data: pd.DataFrame | str | Path | None = None, *,
+            after_chunk=None) -> Result:
+        """Run every stage on ``data`` (a DataFrame, a file, or ``config.input.path``).
+
+        The per-row stages (clean, segment, embed, sentiment and, with a saved model, theme
+        assignment) run chunk by chunk on the configured engine (``engine.name``), reading
+        the input in chunks of ``engine.chunk_size`` rows.  Above
+        ``engine.fast_path_above`` rows the fast path is taken: static model2vec
+        embeddings and a theme model fitted on a seeded sample of ``engine.sample_size``
+        segments, the rest assigned by centroid.  With ``model``, known themes keep their
+        ids and new themes are added (see :mod:`feedback_mining.themes.stable`).
+        """
+        from .engines import ENGINES, Checkpoint, Chunks, PartitionSpec
+
         cfg = self.config.validate()
+        eng = cfg.engine
         started = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -224,39 +247,59 @@ class Pipeline:
             return time.perf_counter()
 
         t = time.perf_counter()
-        frame = self._load(data)
-        meta = frame.attrs.get(ATTRS_KEY, {})
+        chunks = Chunks(data=data, cfg=_copy_input(cfg.input, cfg.score.unit_column),
+                        chunk_size=eng.chunk_size)
+        fast, why = _choose_path(eng, chunks.n_rows)
+        log.info("%s path: %s", "fast" if fast else "default", why)
+        embedder = self._embedder(cfg, fast)
+        spec = PartitionSpec(config=_with_embed(cfg, embedder), embedder=self.embedder)
+        if self.model is not None:
+            spec.centroids = np.asarray(self.model.centroids_, dtype=np.float32)
+            spec.theme_ids = self.model.themes_["theme_id"].to_numpy(dtype=int)
+            spec.threshold = float(self.model.assign_threshold)
+        checkpoint = None
+        if eng.checkpoint_dir:
+            key = f"{chunks.fingerprint}|{spec.config}|{embedder.name}|" + (
+                "" if spec.centroids is None else str(spec.centroids.sum()))
+            import hashlib
+
+            checkpoint = Checkpoint(eng.checkpoint_dir, hashlib.sha256(key.encode()).hexdigest())
+        parts = ENGINES[eng.name](chunks, spec, checkpoint=checkpoint, progress=eng.progress,
+                                  scheduler=eng.scheduler, n_workers=eng.n_workers,
+                                  after_chunk=after_chunk)
+        meta = chunks.meta
         score_type = meta.get("score_type") or cfg.input.score_type
         unit = cfg.score.unit_column
         segment_cols = [c for c in meta.get("segments", cfg.input.segments) if c != unit
                         or c in cfg.input.segments]
-        log.info("loaded %d rows from %s", len(frame), meta.get("source", "a DataFrame"))
-        t = lap("load", t)
-
-        documents = clean(frame, cfg.clean)
-        clean_stats = dict(documents.attrs.get(ATTRS_KEY, {}).get("clean", {}))
+        clean_stats, seg_stats = _sum_stats([p.stats.get("clean", {}) for p in parts]), \
+            _sum_stats([p.stats.get("segment", {}) for p in parts])
+        documents = pd.concat([p.documents for p in parts], ignore_index=True)
+        if "duplicate" in documents and len(parts) > 1:
+            # chunks flag repeats within themselves; a repeat counts across the whole input
+            documents["duplicate"] = _repeats(documents)
+            clean_stats["duplicates"] = int(documents["duplicate"].sum())
+        segments = pd.concat([p.segments for p in parts], ignore_index=True)
+        embeddings = np.vstack([p.embeddings for p in parts]) if parts else np.zeros((0, 1))
+        del parts
+        log.info("read %d rows from %s in %d chunk(s)", len(documents), chunks.source,
+                 -(-len(documents) // eng.chunk_size))
+        t = lap("load, clean, segment, embed, sentiment", t)
         kept_mask = documents["set_aside"].isna()
-        t = lap("clean", t)
         if not kept_mask.any():
             reasons = documents["set_aside"].value_counts().to_dict()
             raise InputError(f"{meta.get('source', 'input')}: expected some feedback text, found "
                              f"none: all {len(documents)} rows were set aside {reasons}. "
                              "Check that --text names the column with the verbatims.")
 
-        segments = segment(documents, cfg.segment)
-        seg_stats = dict(segments.attrs.get(ATTRS_KEY, {}).get("segment", {}))
-        t = lap("segment", t)
-
-        embedder = self.embedder or make_embedder(cfg.embed)
-        # Near-duplicate segments share an embed_key: embedded once, counted every time.
-        keys = segments["embed_key"] if "embed_key" in segments else segments["text"]
-        codes, distinct = pd.factorize(keys)
-        embeddings = embedder.encode([str(k) for k in distinct], show_progress=False)[codes]
-        t = lap("embed", t)
-
+        texts = segments["text"].tolist()
+        signature = embedder_signature(embedder, embeddings.shape[1])
+        changes = None
+        fitted_on = len(texts)
+        th = cfg.themes
+        clusterer = "kNN graph + Louvain" if th.method == "graph" else "UMAP + HDBSCAN"
         model = self.model
         if model is None:
-            th = cfg.themes
             model = ThemeModel(seed=th.seed, min_theme_size=th.min_theme_size,
                                method=th.method, n_neighbors=th.n_neighbors,
                                n_components=th.n_components, n_keywords=th.n_keywords,
@@ -264,21 +307,47 @@ class Pipeline:
                                taxonomy=th.taxonomy or None, n_parents=th.n_parents,
                                merge_below=th.merge_below,
                                merge_similarity=th.merge_similarity)
-            theme_ids = model.fit_transform(segments["text"].tolist(), embeddings,
-                                            encode=embedder.encode)
+            if fast:
+                idx = np.arange(len(texts))
+                if len(texts) > eng.sample_size:
+                    idx = np.sort(np.random.default_rng(th.seed).choice(
+                        len(texts), eng.sample_size, replace=False))
+                fitted_on = len(idx)
+                sample_texts = [texts[i] for i in idx]
+                if eng.fast_clusterer == "kmeans":
+                    fit_kmeans_model(sample_texts, embeddings[idx], n_themes=eng.fast_n_themes,
+                                     model=model)
+                    clusterer = "MiniBatchKMeans"
+                else:
+                    model.fit(sample_texts, embeddings[idx], encode=embedder.encode)
+                theme_ids = _transform_in_blocks(model, embeddings)
+            else:
+                theme_ids = model.fit_transform(texts, embeddings, encode=embedder.encode)
+            model.embedding_model_ = signature
+            model.next_theme_id_ = int(model.themes_["theme_id"].max() + 1) \
+                if len(model.themes_) else 0
         else:
-            theme_ids = model.transform(embeddings)
+            check_embedder(model, embedder, embeddings.shape[1])
+            assigned = segments["assigned"].to_numpy(dtype=int)
+            if cfg.stable.new_themes:
+                model, theme_ids, changes = update_model(
+                    model, texts, embeddings, assigned=assigned, new_themes=True,
+                    min_new_theme_size=cfg.stable.min_new_theme_size,
+                    overlap=cfg.stable.overlap,
+                    sample_size=eng.sample_size if fast else None,
+                    run_id=self.run_id)
+                fitted_on = min(len(texts), eng.sample_size) if fast else len(texts)
+                log.info(changes.summary_text())
+            else:
+                theme_ids, fitted_on = assigned, 0
+            model.embedding_model_ = signature
+        # embed_key only says which text was embedded for a chunk's near-duplicates
+        segments = segments.drop(columns=["assigned", "embed_key"], errors="ignore")
+        del embeddings
         t = lap("themes", t)
 
-        scorer = make_scorer(cfg.sentiment)
-        # Segments are scored one by one, so a clause of praise and a clause of complaint in
-        # one verbatim each get their own sentiment.  The "head" scorer reuses the embeddings
-        # only when they come from the MiniLM it was trained on; otherwise it embeds itself.
-        same_space = getattr(embedder, "name", None) == "all-MiniLM-L6-v2"
-        sentiment = scorer.score(segments["text"].tolist(), embeddings if same_space else None)
-        t = lap("sentiment", t)
-
         labels = dict(zip(model.themes_["theme_id"], model.themes_["label"], strict=True))
+        sentiment = segments["sentiment"].to_numpy(dtype=float)
         segments = segments.assign(
             theme_id=theme_ids,
             theme_label=[labels.get(int(i), "(no theme)") for i in theme_ids],
@@ -289,10 +358,7 @@ class Pipeline:
         scores = score_themes(segments, documents, model.themes_, score_type=score_type,
                               segment_columns=segment_cols, sentiment=cfg.sentiment,
                               config=cfg.score)
-        themes = scores.themes
-        extra = [c for c in ("is_new", "parent_id", "parent_label") if c in model.themes_]
-        if extra and len(themes):
-            themes = themes.merge(model.themes_[["theme_id", *extra]], on="theme_id", how="left")
+        themes = _with_hierarchy(scores.themes, model.themes_)
         t = lap("score", t)
 
         set_aside = documents["set_aside"].dropna().value_counts()
@@ -308,20 +374,107 @@ class Pipeline:
             "segments_without_theme": int((segments["theme_id"] == OUTLIER).sum()),
             "score_type": score_type,
             "segment_columns": segment_cols,
-            "embedding_model": getattr(embedder, "name", type(embedder).__name__),
+            "embedding_model": signature["name"],
+            "engine": eng.name,
+            "path": "fast" if fast else "default",
+            "path_reason": why,
+            "theme_model": _describe_fit(self.model is None, changes is not None, fitted_on,
+                                         len(texts), clusterer),
+            "chunks": -(-len(documents) // eng.chunk_size),
             "overall": overall(documents, segments, score_type=score_type,
                                sentiment=cfg.sentiment),
             "seconds": timings | {"total": round(time.perf_counter() - started, 3)},
         }
+        if changes is not None:
+            summary["theme_changes"] = changes.to_dict()
         return Result(themes=themes, documents=documents, segments=segments, summary=summary,
                       config=cfg, model=model, theme_segments=scores.theme_segments,
                       trend=scores.trend)
 
-    def _load(self, data: pd.DataFrame | str | Path | None) -> pd.DataFrame:
-        cfg = self.config.input
-        if isinstance(data, pd.DataFrame) and ATTRS_KEY in data.attrs:
-            return data  # already mapped by fm.load
-        return load_with_config(data, _copy_input(cfg, self.config.score.unit_column))
+    def _embedder(self, cfg: Config, fast: bool) -> Embedder:
+        """The run's embedder: given, the saved model's, the fast path's or the config's."""
+        if self.embedder is not None:
+            return self.embedder
+        chosen = cfg.embed.model
+        default = EmbedConfig().model
+        if self.model is not None and getattr(self.model, "embedding_model_", None):
+            recorded = self.model.embedding_model_["name"]
+            if chosen == default:
+                chosen = recorded  # the model decides which space its centroids live in
+        elif fast and chosen == default:
+            chosen = cfg.engine.fast_path_embed
+        return make_embedder(replace(cfg.embed, model=chosen))
+
+
+def _describe_fit(fitted: bool, updated: bool, fitted_on: int, n: int, clusterer: str) -> str:
+    if not fitted:
+        return "saved model" + (f", new themes sought in {fitted_on} segments" if updated
+                                else ", assignment only")
+    if fitted_on < n:
+        return (f"fitted on a seeded sample of {fitted_on} segments ({clusterer}), "
+                f"the other {n - fitted_on} assigned by centroid")
+    return f"fitted on all {n} segments ({clusterer})"
+
+
+def _choose_path(eng, n_rows: int | None) -> tuple[bool, str]:
+    if eng.fast_path == "always":
+        return True, "engine.fast_path=always"
+    if eng.fast_path == "never":
+        return False, "engine.fast_path=never"
+    if n_rows is None:
+        return False, "input size unknown before reading (not CSV or Parquet)"
+    if n_rows > eng.fast_path_above:
+        return True, f"{n_rows} rows > engine.fast_path_above={eng.fast_path_above}"
+    return False, f"{n_rows} rows <= engine.fast_path_above={eng.fast_path_above}"
+
+
+def _with_embed(cfg: Config, embedder: Embedder) -> Config:
+    """The config whose ``embed.model`` names the embedder workers should build."""
+    out = Config.from_dict(cfg.to_dict())
+    name = getattr(embedder, "name", None)
+    if isinstance(name, str) and name:
+        out.embed.model = name if not isinstance(embedder, StaticEmbedder) or not embedder.path \
+            else f"static:{embedder.path}"
+    return out
+
+
+def _transform_in_blocks(model: ThemeModel, embeddings: np.ndarray,
+                         block: int = 100_000) -> np.ndarray:
+    return np.concatenate([model.transform(embeddings[i:i + block])
+                           for i in range(0, len(embeddings), block)]) if len(embeddings) \
+        else np.zeros(0, dtype=int)
+
+
+def _with_hierarchy(themes: pd.DataFrame, model_themes: pd.DataFrame) -> pd.DataFrame:
+    """Add the theme model's ``is_new``, ``parent_id`` and ``parent_label`` columns."""
+    extra = [c for c in ("is_new", "parent_id", "parent_label") if c in model_themes]
+    if extra and len(themes):
+        themes = themes.merge(model_themes[["theme_id", *extra]], on="theme_id", how="left")
+    return themes
+
+
+def _repeats(documents: pd.DataFrame) -> pd.Series:
+    """True for a kept row whose duplicate key appeared on an earlier kept row."""
+    from .clean import duplicate_key
+
+    kept = documents["set_aside"].isna()
+    keys = documents["text_clean"].where(kept).map(
+        lambda t: duplicate_key(t) if isinstance(t, str) else None)
+    return (keys.duplicated() & kept).astype(bool)
+
+
+def _sum_stats(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add up per-chunk counts; nested dicts (counts by type) are added key by key."""
+    out: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, dict):
+                out[key] = _sum_stats([out.get(key, {}), value])
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                out[key] = out.get(key, 0) + value
+            else:
+                out.setdefault(key, value)
+    return out
 
 
 def _clean_summary(clean_stats: dict[str, Any], seg_stats: dict[str, Any], n_segments: int,

@@ -321,6 +321,12 @@ class ThemeModel(ThemeEditsMixin):
         ``assign_threshold``."""
         self._check_fitted()
         embeddings = np.asarray(embeddings, dtype=np.float32)
+        if embeddings.ndim != 2 or embeddings.shape[1] != self.centroids_.shape[1]:
+            raise ModelError(
+                f"embeddings of shape {embeddings.shape} do not match this theme model, which "
+                f"was fitted on {self.centroids_.shape[1]}-dimensional embeddings from "
+                f"{getattr(self, 'embedding_model_', {}).get('name', 'an unrecorded model')!r}. "
+                "Embed with the model's embedding model, or refit with `feedback-mining fit`.")
         if len(self.centroids_) == 0 or len(embeddings) == 0:
             return np.full(len(embeddings), OUTLIER, dtype=int)
         sims = embeddings @ self.centroids_.T
@@ -352,6 +358,11 @@ class ThemeModel(ThemeEditsMixin):
             "themes": self.themes_.to_dict(orient="records"),
             "edits": list(getattr(self, "edits_", [])),
         }
+        # Set by the pipeline and themes.stable: what the centroids were embedded with, the
+        # next free theme id and the record of earlier runs (new themes, merges, splits).
+        for key in ("embedding_model_", "next_theme_id_", "history_"):
+            if hasattr(self, key):
+                meta[key.rstrip("_")] = getattr(self, key)
         atomic_write(folder / "themes.safetensors",
                      lambda tmp: save_file({"centroids": self.centroids_.astype(np.float32)},
                                            str(tmp)))
@@ -383,6 +394,9 @@ class ThemeModel(ThemeEditsMixin):
             themes["parent_label"] = themes["label"]
         model.themes_ = themes.reindex(columns=THEME_COLUMNS)
         model.edits_ = list(meta.get("edits", []))
+        for key in ("embedding_model", "next_theme_id", "history"):
+            if key in meta:
+                setattr(model, key + "_", meta[key])
         return model
 
     def _taxonomy_ref(self) -> str | None:

@@ -1,0 +1,114 @@
+"""The work done on one chunk (partition) of the input, by either engine.
+
+:func:`process_partition` cleans, segments, embeds, scores sentiment and (with a fitted
+theme model's centroids) assigns themes.  It is a plain function of a mapped chunk and a
+:class:`PartitionSpec`, so the local engine and Dask workers run exactly the same code and
+give the same result.  Models are built from the spec's settings on first use and kept in a
+per-process cache: each Dask worker loads its embedding model once, and no weights travel
+with the tasks.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..clean import clean
+from ..config import Config
+from ..embed import Embedder, make_embedder
+from ..io.readers import ATTRS_KEY
+from ..segment import segment
+from ..sentiment import make_scorer
+
+_CACHE: dict[str, object] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass
+class PartitionSpec:
+    """Everything a worker needs to process a chunk; small and cheap to send.
+
+    ``embedder`` is only set for a custom embedder object (it travels without its loaded
+    weights, see :meth:`Embedder.__getstate__`); otherwise the worker builds the embedder
+    from ``config.embed``.  ``centroids``/``theme_ids``/``threshold`` come from a fitted
+    theme model when themes are assigned on the workers.
+    """
+
+    config: Config
+    embedder: Embedder | None = None
+    centroids: np.ndarray | None = None
+    theme_ids: np.ndarray | None = None
+    threshold: float = 0.5
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class PartitionResult:
+    """One chunk's output: documents, segments (with sentiment and theme), embeddings."""
+
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    embeddings: np.ndarray
+    stats: dict = field(default_factory=dict)  # counts of the clean and segment steps
+
+
+def _cached(key: str, build):
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = build()
+        return _CACHE[key]
+
+
+def embedder_for(spec: PartitionSpec) -> Embedder:
+    if spec.embedder is not None:
+        return spec.embedder
+    key = "embed:" + json.dumps(spec.config.to_dict()["embed"], sort_keys=True)
+    return _cached(key, lambda: make_embedder(spec.config.embed))  # type: ignore[return-value]
+
+
+def scorer_for(spec: PartitionSpec):
+    key = "sentiment:" + json.dumps(spec.config.to_dict()["sentiment"], sort_keys=True)
+    return _cached(key, lambda: make_scorer(spec.config.sentiment))
+
+
+def assign(embeddings: np.ndarray, centroids: np.ndarray, theme_ids: np.ndarray,
+           threshold: float) -> np.ndarray:
+    """Nearest centroid above ``threshold``, else -1 (what ThemeModel.transform does)."""
+    if len(centroids) == 0 or len(embeddings) == 0:
+        return np.full(len(embeddings), -1, dtype=int)
+    sims = embeddings @ centroids.T
+    best = sims.argmax(axis=1)
+    return np.where(sims.max(axis=1) >= threshold, theme_ids[best], -1).astype(int)
+
+
+def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResult:
+    """Clean, segment, embed, score and (optionally) assign one mapped chunk."""
+    cfg = spec.config
+    documents = clean(frame, cfg.clean)
+    segments = segment(documents, cfg.segment)
+    stats = {"clean": dict(documents.attrs.get(ATTRS_KEY, {}).get("clean", {})),
+             "segment": dict(segments.attrs.get(ATTRS_KEY, {}).get("segment", {}))}
+    texts = segments["text"].tolist()
+    embedder = embedder_for(spec)
+    # Near-duplicate segments share an embed_key: embedded once, counted every time.
+    keys = segments["embed_key"] if "embed_key" in segments else segments["text"]
+    codes, distinct = pd.factorize(keys)
+    if len(distinct):
+        embeddings = embedder.encode([str(k) for k in distinct], show_progress=False)[codes]
+    else:
+        embeddings = embedder.encode([], show_progress=False)
+    # Segments are scored one by one, so a clause of praise and a clause of complaint in one
+    # verbatim each get their own sentiment.  The "head" scorer reuses the embeddings only
+    # when they come from the MiniLM it was trained on; otherwise it embeds itself.
+    same_space = getattr(embedder, "name", None) == "all-MiniLM-L6-v2"
+    sentiment = scorer_for(spec).score(texts, embeddings if same_space else None) if texts \
+        else np.zeros(0)
+    segments = segments.assign(sentiment=np.asarray(sentiment, dtype=float))
+    if spec.centroids is not None:
+        segments["assigned"] = assign(embeddings, spec.centroids, spec.theme_ids, spec.threshold)
+    return PartitionResult(documents=documents, segments=segments,
+                           embeddings=np.asarray(embeddings, dtype=np.float32), stats=stats)

@@ -1,0 +1,165 @@
+"""Read the input in chunks, each mapped onto the pipeline's columns.
+
+CSV/TSV files are read with ``pandas.read_csv(chunksize=...)`` and Parquet files with
+``pyarrow.parquet.ParquetFile.iter_batches``, so a file larger than memory is never loaded
+at once.  Other formats (Excel, JSON, zip) are read whole and then cut into chunks.  Row ids
+generated for a table without an id column (``row-1``, ``row-2``...) run on across chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import InputConfig
+from ..errors import input_error
+from ..io.readers import ATTRS_KEY, PARQUET_SUFFIXES, load_with_config, map_columns, read_table
+
+STREAMED_TEXT = {".csv", ".tsv", ".txt"}
+
+
+@dataclass
+class Chunks:
+    """The chunks of one input, with what is known about it before reading it all.
+
+    Attributes
+    ----------
+    source : str
+        The file name, or "the DataFrame".
+    n_rows : int or None
+        Rows in the input (exact for DataFrames and Parquet, estimated from line breaks for
+        CSV), used to choose the fast path before reading.
+    fingerprint : str
+        Identifies the input and the chunking; a checkpoint is reused only when it matches.
+    meta : dict
+        The column mapping of the first chunk (``df.attrs["feedback_mining"]``).
+    """
+
+    data: object
+    cfg: InputConfig
+    chunk_size: int
+    source: str = ""
+    n_rows: int | None = None
+    fingerprint: str = ""
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        data = self.data if self.data is not None else self.cfg.path
+        if data is None:
+            raise input_error("input", "a file path or a DataFrame", "nothing",
+                              "Pass --input FILE or set input.path in the config.")
+        self.data = data
+        h = hashlib.sha256(f"{self.chunk_size}|{self.cfg}".encode())
+        if isinstance(data, pd.DataFrame):
+            self.source = "the DataFrame"
+            self.n_rows = len(data)
+            h.update(pd.util.hash_pandas_object(data.astype(str), index=False).values.tobytes())
+        else:
+            path = Path(data)
+            self.source = str(path)
+            if not path.is_file():
+                read_table(path)  # raises the reader's own message
+            stat = path.stat()
+            h.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+            self.n_rows = _estimate_rows(path)
+        self.fingerprint = h.hexdigest()[:16]
+
+    def n_chunks(self) -> int | None:
+        return None if self.n_rows is None else max(1, -(-self.n_rows // self.chunk_size))
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        """Yield mapped chunks (columns id, text, score, date, segments)."""
+        offset = 0
+        cfg = replace(self.cfg, segments=list(self.cfg.segments))
+        for k, raw in enumerate(self._raw()):
+            if isinstance(self.data, pd.DataFrame) and ATTRS_KEY in self.data.attrs:
+                mapped = raw.reset_index(drop=True)  # already mapped by fm.load
+                mapped.attrs = dict(self.data.attrs)
+            elif k == 0:
+                mapped = load_with_config(raw, cfg)
+                cfg.score_type = mapped.attrs[ATTRS_KEY]["score_type"] or cfg.score_type
+            else:
+                mapped = map_columns(raw, cfg, where=self.source)
+            mapped.attrs[ATTRS_KEY] = dict(mapped.attrs.get(ATTRS_KEY, {}), source=self.source)
+            if not cfg.id and not (isinstance(self.data, pd.DataFrame)
+                                   and ATTRS_KEY in self.data.attrs):
+                mapped["id"] = [f"row-{offset + i + 1}" for i in range(len(mapped))]
+            if k == 0:
+                self.meta = dict(mapped.attrs[ATTRS_KEY])
+            offset += len(mapped)
+            yield mapped
+
+    def _raw(self) -> Iterator[pd.DataFrame]:
+        size = self.chunk_size
+        if isinstance(self.data, pd.DataFrame):
+            for start in range(0, max(len(self.data), 1), size):
+                yield self.data.iloc[start:start + size]
+            return
+        path = Path(self.data)
+        suffix = path.suffix.lower()
+        if suffix in PARQUET_SUFFIXES:
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
+                yield batch.to_pandas()
+            return
+        sep = _streamable_csv(path, self.cfg) if suffix in STREAMED_TEXT else None
+        if sep is not None and path.stat().st_size > 0:
+            try:
+                reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+                                     na_values=[""], chunksize=size, encoding="utf-8-sig",
+                                     engine="python" if len(sep) > 1 else "c")
+                for k, chunk in enumerate(reader):
+                    if k == 0 and (chunk.shape[1] == 0 or len(chunk) == 0):
+                        break
+                    yield chunk
+                else:
+                    return
+            except (ValueError, pd.errors.ParserError) as exc:
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise input_error(str(path), f"a readable {suffix.lstrip('.')} table",
+                                  f"an error ({first})", "Check that the file is not damaged "
+                                  "and that its suffix matches its content.") from None
+        whole = read_table(path, sheet=self.cfg.sheet, encoding=self.cfg.encoding,
+                           delimiter=self.cfg.delimiter)
+        self.n_rows = len(whole)
+        for start in range(0, len(whole), size):
+            yield whole.iloc[start:start + size]
+
+
+def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
+    """The delimiter when the file is UTF-8 text that pandas can read in chunks."""
+    from ..io.readers import _sniff_delimiter
+
+    if cfg.encoding and cfg.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
+        return None
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+        return None
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the block
+            return None
+        text = head[:exc.start].decode("utf-8-sig")
+    return cfg.delimiter or _sniff_delimiter(text, path.suffix.lower())
+
+
+def _estimate_rows(path: Path) -> int | None:
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    if suffix in STREAMED_TEXT:
+        lines = 0
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                lines += block.count(b"\n")
+        return max(lines - 1, 0)
+    return None

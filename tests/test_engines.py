@@ -1,0 +1,110 @@
+"""Engines: chunked reading, the fast path, checkpoints that resume, Dask equals local."""
+
+import pandas as pd
+import pytest
+
+import feedback_mining as fm
+from feedback_mining import Pipeline
+from feedback_mining.engines import local as local_engine
+
+from .conftest import make_feedback
+
+
+def _cfg(*extra):
+    return fm.Config().with_overrides(["embed.model=hashing", "themes.min_theme_size=8",
+                                       "input.text=comment", "input.id=response_id",
+                                       "input.date=submitted_at", *extra])
+
+
+def _same(a, b):
+    pd.testing.assert_frame_equal(a.documents, b.documents)
+    pd.testing.assert_frame_equal(a.segments, b.segments)
+    pd.testing.assert_frame_equal(a.themes, b.themes)
+
+
+@pytest.fixture(scope="module")
+def feedback_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "feedback.csv"
+    frame = make_feedback()
+    frame.loc[[3, 4], "comment"] = ["n/a", ""]
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def whole(feedback_file):
+    return Pipeline(_cfg("engine.chunk_size=100000")).run(feedback_file)
+
+
+def test_chunked_csv_and_parquet_equal_one_chunk(feedback_file, whole, tmp_path):
+    chunked = Pipeline(_cfg("engine.chunk_size=17")).run(feedback_file)
+    _same(chunked, whole)
+    assert chunked.summary["chunks"] == 8
+    parquet = tmp_path / "feedback.parquet"
+    pd.read_csv(feedback_file, dtype=str, keep_default_na=False).to_parquet(parquet)
+    _same(Pipeline(_cfg("engine.chunk_size=17")).run(parquet), whole)
+
+
+def test_fast_path_is_chosen_above_the_threshold_and_stated(feedback_file):
+    result = Pipeline(_cfg("engine.fast_path_above=50", "engine.sample_size=60")).run(
+        feedback_file)
+    s = result.summary
+    assert s["path"] == "fast"
+    assert "120 rows > engine.fast_path_above=50" in s["path_reason"]
+    assert s["theme_model"].startswith("fitted on a seeded sample of 60 segments (MiniBatchKMeans)")
+    assert result.summary["themes"] >= 2 and (result.documents["theme_id"] >= 0).mean() > 0.4
+    assert "fast path" in result.summary_text()
+
+
+def test_killed_run_resumes_from_its_checkpoint(feedback_file, whole, tmp_path, monkeypatch):
+    cfg = _cfg("engine.chunk_size=30", f"engine.checkpoint_dir={tmp_path / 'ckpt'}")
+
+    def die_after_two(k):
+        if k == 1:
+            raise KeyboardInterrupt("killed")
+
+    with pytest.raises(KeyboardInterrupt):
+        Pipeline(cfg).run(feedback_file, after_chunk=die_after_two)
+    assert len(list((tmp_path / "ckpt").glob("chunk-*/done"))) == 2
+
+    processed = []
+    real = local_engine.process_partition
+
+    def counting(frame, spec):
+        processed.append(frame["id"].iloc[0])
+        return real(frame, spec)
+
+    monkeypatch.setattr(local_engine, "process_partition", counting)
+    resumed = Pipeline(cfg).run(feedback_file)
+    assert len(processed) == 2  # chunks 3 and 4 only
+    _same(resumed, whole)
+
+
+def test_checkpoint_of_another_input_is_not_reused(feedback_file, tmp_path):
+    ckpt = tmp_path / "ckpt"
+    Pipeline(_cfg("engine.chunk_size=60", f"engine.checkpoint_dir={ckpt}")).run(feedback_file)
+    other = tmp_path / "other.csv"
+    make_feedback(seed=5).to_csv(other, index=False)
+    direct = Pipeline(_cfg("engine.chunk_size=60")).run(other)
+    via = Pipeline(_cfg("engine.chunk_size=60", f"engine.checkpoint_dir={ckpt}")).run(other)
+    _same(via, direct)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as c:
+        yield c
+
+
+def test_dask_engine_equals_local(feedback_file, whole, cluster, tmp_path):
+    dask_cfg = _cfg("engine.chunk_size=25", "engine.name=dask",
+                    f"engine.scheduler={cluster.scheduler_address}")
+    _same(Pipeline(dask_cfg).run(feedback_file), whole)
+    # with a saved model, theme assignment runs on the workers too
+    model = whole.model
+    local = Pipeline(_cfg("engine.chunk_size=25"), model=model).run(feedback_file)
+    on_dask = Pipeline(dask_cfg, model=model).run(feedback_file)
+    _same(on_dask, local)
+    assert on_dask.summary["engine"] == "dask"
