@@ -11,12 +11,14 @@ from .clean import clean
 from .config import Config
 from .embed import make_embedder
 from .errors import ConfigError, FeedbackMiningError, InputError, ModelError
+from .history import history  # the function; the module stays feedback_mining.history
 from .io import load
 from .pipeline import Pipeline, Result, load_result, run
 from .segment import segment
 from .themes import ThemeModel
 
 __version__ = "0.1.0"
+
 
 __all__ = [
     "Config",
@@ -29,6 +31,7 @@ __all__ = [
     "ThemeModel",
     "clean",
     "datasets",
+    "history",
     "load",
     "load_result",
     "make_embedder",
