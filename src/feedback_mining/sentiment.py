@@ -335,12 +335,14 @@ def _load_finetuned(folder: str, stamp: int) -> tuple[Any, Any]:
             f"{cfg['base']['package_version']} or retrain with scripts/train_sentiment.py."
         )
     verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # the "loading weights" progress bar
+    hf_logging.set_verbosity_error()  # no load report
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar
     try:
         encoder = AutoModel.from_pretrained(str(base))
         tokenizer = AutoTokenizer.from_pretrained(str(base))
     finally:
         hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
     tensors = {k: v.float() for k, v in load_file(str(path / cfg["model"]["weights"])).items()}
     head_w, head_b = tensors.pop("head.weight"), tensors.pop("head.bias")
     unknown = set(tensors) - set(encoder.state_dict())
