@@ -205,6 +205,7 @@ def fit(
         if written:
             typer.echo(f"wrote {len(written)} files to {cfg.output.dir}/")
 
+
 REPORT_FORMATS = ("pptx", "xlsx", "html")
 
 
