@@ -85,3 +85,12 @@ def test_real_minilm_end_to_end_on_the_sample():
     # labels are words (sizes such as "XS" included), not ids or stop-word lists
     assert result.themes["label"].str.contains(r"[A-Za-z]{2}", regex=True).all(), \
         result.themes["label"][~result.themes["label"].str.contains(r"[A-Za-z]{2}")].tolist()
+
+
+def test_themes_carry_their_most_typical_complaints(feedback, fast_config):
+    result = Pipeline(fast_config.with_overrides(["sentiment.method=vader"])).run(_load(feedback))
+    segs = result.segments
+    for row in result.themes.itertuples(index=False):
+        negative = set(segs[(segs.theme_id == row.theme_id) & (segs.sentiment < -0.05)]["text"])
+        assert set(row.negative_examples) <= negative
+        assert len(row.negative_examples) == min(3, len(negative))

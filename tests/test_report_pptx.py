@@ -124,8 +124,9 @@ def test_theme_slides_quote_the_redacted_examples(deck):
     quotes = [sh.text_frame.text for sh in slide.shapes
               if sh.has_text_frame and sh.text_frame.text.startswith("“")]
     assert 1 <= len(quotes) <= 3
-    for quote, example in zip(quotes, row["examples"], strict=False):
-        assert quote.strip("“”").rstrip(ELLIPSIS) in example
+    sources = list(row["examples"]) + list(row.get("negative_examples", []))
+    for quote in quotes:
+        assert any(quote.strip("“”").rstrip(ELLIPSIS) in source for source in sources)
 
 
 def test_a_template_gives_its_layouts_and_its_slides_are_dropped(tmp_path):
@@ -169,3 +170,15 @@ def test_metric_columns_from_scoring_show_when_present(tmp_path):
     assert impact[0] == "-0.50"
     page = result.to_html(tmp_path / "m.html").read_text(encoding="utf-8")
     assert ">Impact<" in page and ">Trend<" in page
+
+
+def test_quotes_lead_with_the_themes_complaints():
+    import pandas as pd
+
+    from feedback_mining.report.content import quotes
+
+    row = pd.Series({"examples": ["Love the dress", "Nice colour", "Fits well"],
+                     "negative_examples": ["The refund took five weeks", "Label never came"]})
+    assert quotes(row, 3) == ["The refund took five weeks", "Label never came", "Love the dress"]
+    assert quotes(pd.Series({"examples": ["Love the dress"], "negative_examples": []}), 3) == \
+        ["Love the dress"]

@@ -343,6 +343,7 @@ class Pipeline:
             model.embedding_model_ = signature
         # embed_key only says which text was embedded for a chunk's near-duplicates
         segments = segments.drop(columns=["assigned", "embed_key"], errors="ignore")
+        complaints = _negative_examples(segments, theme_ids, embeddings, model, cfg)
         del embeddings
         t = lap("themes", t)
 
@@ -359,6 +360,9 @@ class Pipeline:
                               segment_columns=segment_cols, sentiment=cfg.sentiment,
                               config=cfg.score)
         themes = _with_hierarchy(scores.themes, model.themes_)
+        if len(themes):
+            themes["negative_examples"] = themes["theme_id"].map(
+                lambda t: complaints.get(int(t), []))
         t = lap("score", t)
 
         set_aside = documents["set_aside"].dropna().value_counts()
@@ -443,6 +447,31 @@ def _transform_in_blocks(model: ThemeModel, embeddings: np.ndarray,
     return np.concatenate([model.transform(embeddings[i:i + block])
                            for i in range(0, len(embeddings), block)]) if len(embeddings) \
         else np.zeros(0, dtype=int)
+
+
+def _negative_examples(segments: pd.DataFrame, theme_ids: np.ndarray, embeddings: np.ndarray,
+                       model: ThemeModel, cfg: Config) -> dict[int, list[str]]:
+    """Per theme, the negative segments most typical of it (closest to its centroid), so a
+    slide can quote what customers complain about, not only the theme's average voice."""
+    negative = segments["sentiment"].to_numpy(dtype=float) < cfg.sentiment.negative_below
+    texts = segments["text"].to_numpy()
+    out: dict[int, list[str]] = {}
+    for row, tid in enumerate(model.themes_["theme_id"].to_numpy(dtype=int)):
+        idx = np.flatnonzero((theme_ids == tid) & negative)
+        if not len(idx) or row >= len(model.centroids_):
+            continue
+        sims = embeddings[idx] @ model.centroids_[row]
+        lengths = np.array([len(texts[i]) for i in idx])
+        readable = (lengths >= 20) & (lengths <= 300)
+        picked: list[str] = []
+        for k in np.lexsort((idx, -sims, ~readable)):
+            text = str(texts[idx[k]])
+            if text.strip().lower() not in {p.strip().lower() for p in picked}:
+                picked.append(text)
+            if len(picked) == cfg.themes.n_examples:
+                break
+        out[int(tid)] = picked
+    return out
 
 
 def _with_hierarchy(themes: pd.DataFrame, model_themes: pd.DataFrame) -> pd.DataFrame:
@@ -589,7 +618,8 @@ def load_result(folder: str | Path) -> Result:
                   summary=summary, config=config)
 
 
-_LIST_COLUMNS = {"themes": ("keywords", "examples"), "documents": ("theme_ids",)}
+_LIST_COLUMNS = {"themes": ("keywords", "examples", "negative_examples"),
+                 "documents": ("theme_ids",)}
 
 
 def run(data: pd.DataFrame | str | Path, config: Config | None = None, *,

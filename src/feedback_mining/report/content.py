@@ -237,14 +237,29 @@ def theme_figures(row: pd.Series, columns: list[Column]) -> list[tuple[str, str]
     return out
 
 
-def quotes(row: pd.Series, n: int = 3) -> list[str]:
-    """The theme's example verbatims (already redacted by the pipeline), at most ``n``."""
-    examples = row.get("examples")
-    if examples is None or (isinstance(examples, float) and math.isnan(examples)):
+def _texts(value) -> list[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
-    if isinstance(examples, str):
-        examples = examples.split(" | ")
-    return [str(e) for e in list(examples)[:n] if str(e).strip()]
+    if isinstance(value, str):
+        value = value.split(" | ")
+    return [str(e) for e in list(value) if str(e).strip()]
+
+
+def quotes(row: pd.Series, n: int = 3) -> list[str]:
+    """At most ``n`` quotes (already redacted by the pipeline): the theme's most typical
+    complaints first (``negative_examples``), then its most typical verbatims
+    (``examples``), so a slide shows what hurts as well as what the theme is about."""
+    complaints = _texts(row.get("negative_examples"))
+    examples = _texts(row.get("examples"))
+    if not complaints:
+        return examples[:n]
+    chosen = complaints[: max(n - 1, 1)]
+    for text in examples:
+        if len(chosen) >= n:
+            break
+        if text not in chosen:
+            chosen.append(text)
+    return chosen[:n]
 
 
 def keywords(row: pd.Series, n: int = 8) -> list[str]:
