@@ -78,6 +78,62 @@ def test_killed_run_resumes_from_its_checkpoint(feedback_file, whole, tmp_path, 
     resumed = Pipeline(cfg).run(feedback_file)
     assert len(processed) == 2  # chunks 3 and 4 only
     _same(resumed, whole)
+    # The summary still counts the rows of the chunks restored from the checkpoint.
+    for key in ("rows_read", "rows_kept", "rows_set_aside", "set_aside_by_reason",
+                "redacted_by_type", "rows_redacted", "verbatims_segmented"):
+        assert resumed.summary[key] == whole.summary[key], key
+
+
+_CHILD = """
+import sys, time
+from pathlib import Path
+import feedback_mining as fm
+cfg = fm.Config().with_overrides(sys.argv[3:])
+ready = Path(sys.argv[2])
+
+def hang_after_two(k):
+    if k == 1:
+        ready.write_text("two chunks checkpointed")
+        time.sleep(600)  # the test kills the process here
+
+fm.Pipeline(cfg).run(sys.argv[1], after_chunk=hang_after_two)
+"""
+
+
+def test_process_killed_with_sigkill_resumes(feedback_file, whole, tmp_path):
+    """A real process, killed with SIGKILL mid-run, resumes from its checkpoint."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    if not hasattr(signal, "SIGKILL"):
+        pytest.skip("needs SIGKILL (POSIX)")
+    overrides = ["embed.model=hashing", "themes.min_theme_size=8", "input.text=comment",
+                 "input.id=response_id", "input.date=submitted_at", "engine.chunk_size=30",
+                 f"engine.checkpoint_dir={tmp_path / 'ckpt'}"]
+    ready = tmp_path / "ready"
+    src = str(Path(fm.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(feedback_file), str(ready),
+                              *overrides], env=env)
+    try:
+        deadline = time.monotonic() + 300
+        while not ready.exists():
+            assert child.poll() is None, f"the child exited early ({child.returncode})"
+            assert time.monotonic() < deadline, "the child never checkpointed two chunks"
+            time.sleep(0.1)
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert len(list((tmp_path / "ckpt").glob("chunk-*/done"))) == 2
+    resumed = Pipeline(fm.Config().with_overrides(overrides)).run(feedback_file)
+    _same(resumed, whole)
+    assert resumed.summary["rows_read"] == whole.summary["rows_read"]
 
 
 def test_checkpoint_of_another_input_is_not_reused(feedback_file, tmp_path):

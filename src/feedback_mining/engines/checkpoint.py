@@ -63,6 +63,10 @@ class Checkpoint:
             _to_parquet(part.documents, staging / "documents.parquet")
             _to_parquet(part.segments, staging / "segments.parquet")
             np.save(staging / "embeddings.npy", part.embeddings)
+            # The chunk's cleaning and segmenting counts, so a resumed run's summary still
+            # counts every row read, set aside and redacted.
+            (staging / "stats.json").write_text(json.dumps(part.stats, default=_plain),
+                                                encoding="utf-8")
             (staging / "done").write_text("", encoding="utf-8")
             target = self._dir(k)
             if target.exists():
@@ -73,9 +77,18 @@ class Checkpoint:
 
     def load(self, k: int) -> PartitionResult:
         d = self._dir(k)
+        stats_file = d / "stats.json"
+        stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
         return PartitionResult(documents=_from_parquet(d / "documents.parquet"),
                                segments=_from_parquet(d / "segments.parquet"),
-                               embeddings=np.load(d / "embeddings.npy"))
+                               embeddings=np.load(d / "embeddings.npy"), stats=stats)
+
+
+def _plain(value):
+    """numpy scalars in the stats as plain JSON numbers."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 # Parquet may read an object column of strings back as a string dtype: the object columns
