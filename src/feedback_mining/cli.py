@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 bad config, 4 model pr
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import sys
@@ -43,6 +44,20 @@ class _RunLog:
     def close(self) -> None:
         for h in self.handlers:
             log.removeHandler(h)
+
+
+@contextlib.contextmanager
+def _one_line_errors(verbose: bool, quiet: bool = False, *, keep_log: bool = True):
+    """Run a command's body: its log goes to stderr (and to ``run.log`` through the yielded
+    :class:`_RunLog`); any failure ends it with one ``error:`` line and its exit code."""
+    logs = _RunLog(verbose, quiet) if keep_log else None
+    try:
+        yield logs
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
+        _fail(exc, verbose)
+    finally:
+        if logs is not None:
+            logs.close()
 
 
 def _fail(exc: BaseException, verbose: bool) -> None:
@@ -143,8 +158,7 @@ def run(
     and html to output.formats for the deck and the HTML report), and record the run history."""
     from .jobs import scheduled_run
 
-    logs = _RunLog(verbose, quiet)
-    try:
+    with _one_line_errors(verbose, quiet) as logs:
         cfg = build_config(config, input_, output, text, id_, score, score_type, date, segment,
                            overrides)
         cfg = _engine_flags(cfg, engine, scheduler, checkpoint_dir, quiet)
@@ -156,11 +170,6 @@ def run(
         out = Path(cfg.output.dir)
         log.info("writing outputs to %s", out)
         written = result.save(out, extra={"run.log": logs.buffer.getvalue()})
-    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
-        logs.close()
-        _fail(exc, verbose)
-        return
-    logs.close()
     if not quiet:
         typer.echo(result.summary_text())
         typer.echo(_top_themes(result))
@@ -186,18 +195,12 @@ def fit(
     """Fit a theme model and save it (safetensors + JSON) for `run --model`."""
     from .jobs import fit as fit_model
 
-    logs = _RunLog(verbose, quiet)
-    try:
+    with _one_line_errors(verbose, quiet):
         cfg = build_config(config, input_, output, text, id_, score, score_type, date, segment,
                            overrides)
         cfg = _engine_flags(cfg, engine, scheduler, checkpoint_dir, quiet)
         result = fit_model(_data(cfg, sample), model, cfg)
         written = result.save(Path(cfg.output.dir)) if output is not None else []
-    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
-        logs.close()
-        _fail(exc, verbose)
-        return
-    logs.close()
     if not quiet:
         typer.echo(result.summary_text())
         typer.echo(_top_themes(result))
@@ -227,7 +230,7 @@ def report(
     from .errors import config_error
     from .pipeline import load_result
 
-    try:
+    with _one_line_errors(verbose, keep_log=False):
         fmt = (format_ or output.suffix.lstrip(".")).lower()
         if fmt not in REPORT_FORMATS:
             raise config_error("--format", "one of " + ", ".join(REPORT_FORMATS), fmt)
@@ -239,9 +242,6 @@ def report(
             written = result.to_excel(output)
         else:
             written = result.to_html(output)
-    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
-        _fail(exc, verbose)
-        return
     typer.echo(f"wrote {written}")
 
 
@@ -262,18 +262,12 @@ def evaluate(
     the labels: NMI, ARI, share of texts without a theme, number of themes."""
     from .themes.evaluate import evaluate_run, format_scores
 
-    logs = _RunLog(verbose, quiet)
-    try:
+    with _one_line_errors(verbose, quiet):
         cfg = build_config(config, input_, None, text, id_, None, None, None, None, overrides)
         if not cfg.input.path:
             raise FeedbackMiningError("no input: pass --input FILE or set input.path in the "
                                       "config file.")
         scores = evaluate_run(cfg, labels)
-    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line per failure
-        logs.close()
-        _fail(exc, verbose)
-        return
-    logs.close()
     typer.echo(format_scores(scores) + f"  set aside {scores['set_aside']}")
 
 
