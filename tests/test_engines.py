@@ -46,14 +46,18 @@ def test_chunked_csv_and_parquet_equal_one_chunk(feedback_file, whole, tmp_path)
 
 
 def test_fast_path_is_chosen_above_the_threshold_and_stated(feedback_file):
-    result = Pipeline(_cfg("engine.fast_path_above=50", "engine.sample_size=60")).run(
-        feedback_file)
+    cfg = _cfg("engine.fast_path_above=50", "engine.sample_size=60")
+    result = Pipeline(cfg).run(feedback_file)
     s = result.summary
     assert s["path"] == "fast"
     assert "120 rows > engine.fast_path_above=50" in s["path_reason"]
     assert s["theme_model"].startswith("fitted on a seeded sample of 60 segments (MiniBatchKMeans)")
     assert result.summary["themes"] >= 2 and (result.documents["theme_id"] >= 0).mean() > 0.4
     assert "fast path" in result.summary_text()
+    # The fine-tuned sentiment model is unaffordable at fast-path volumes: VADER is used,
+    # and the summary says so; the caller's config is left as it was.
+    assert s["sentiment_method"] == "vader" and "sentiment: vader" in result.summary_text()
+    assert cfg.sentiment.method == "model"
 
 
 def test_killed_run_resumes_from_its_checkpoint(feedback_file, whole, tmp_path, monkeypatch):

@@ -179,6 +179,11 @@ class EngineConfig:
     sample_size: int = 20_000  # segments the theme model is fitted on in the fast path
     fast_clusterer: str = "kmeans"  # fast path: "kmeans" (MiniBatchKMeans) or "bertopic"
     fast_n_themes: int = 0  # k of the fast path's k-means; 0: about one per 150 sampled
+    # Sentiment on the fast path: "vader" (no model, a lexicon), "head" or "model"; "" keeps
+    # sentiment.method.  The fine-tuned model's own forward pass per segment is what a
+    # million-verbatim run cannot afford on a CPU, and "head" needs MiniLM embeddings, which
+    # the fast path does not compute.
+    fast_path_sentiment: str = "vader"
     checkpoint_dir: str | None = None  # per-chunk results, so a killed job resumes
     progress: bool = False  # a progress bar on stderr
 
@@ -337,6 +342,9 @@ class Config:
                                self.engine.fast_clusterer)
         if self.engine.chunk_size < 1:
             raise config_error("engine.chunk_size", "1 or more", self.engine.chunk_size)
+        if self.engine.fast_path_sentiment not in ("", "model", "head", "vader"):
+            raise config_error("engine.fast_path_sentiment", "'', 'model', 'head' or 'vader'",
+                               self.engine.fast_path_sentiment)
         if self.engine.sample_size < 10:
             raise config_error("engine.sample_size", "10 or more", self.engine.sample_size)
         if not 0 < self.stable.overlap <= 0.5:

@@ -154,7 +154,10 @@ class Result:
         lines += _clean_summary_lines(s)
         if "path" in s:
             lines.append(f"engine: {s['engine']}, {s['path']} path ({s['path_reason']}); "
-                         f"embeddings: {s['embedding_model']}; themes: {s['theme_model']}")
+                         f"embeddings: {s['embedding_model']}; "
+                         + (f"sentiment: {s['sentiment_method']}; "
+                            if "sentiment_method" in s else "")
+                         + f"themes: {s['theme_model']}")
         ch = s.get("theme_changes")
         if ch:
             new = ", ".join(f"{t['theme_id']} {t['label']!r}" for t in ch["new"]) or "none"
@@ -252,7 +255,10 @@ class Pipeline:
         fast, why = _choose_path(eng, chunks.n_rows)
         log.info("%s path: %s", "fast" if fast else "default", why)
         embedder = self._embedder(cfg, fast)
-        spec = PartitionSpec(config=_with_embed(cfg, embedder), embedder=self.embedder)
+        run_cfg = _with_embed(cfg, embedder)
+        if fast and eng.fast_path_sentiment:
+            run_cfg.sentiment.method = eng.fast_path_sentiment
+        spec = PartitionSpec(config=run_cfg, embedder=self.embedder)
         if self.model is not None:
             spec.centroids = np.asarray(self.model.centroids_, dtype=np.float32)
             spec.theme_ids = self.model.themes_["theme_id"].to_numpy(dtype=int)
@@ -379,6 +385,7 @@ class Pipeline:
             "score_type": score_type,
             "segment_columns": segment_cols,
             "embedding_model": signature["name"],
+            "sentiment_method": run_cfg.sentiment.method,
             "engine": eng.name,
             "path": "fast" if fast else "default",
             "path_reason": why,
