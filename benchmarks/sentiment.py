@@ -60,6 +60,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--reviews-sample", type=int, default=0,
                     help="score a seeded sample of the held-back reviews (0: all 6,794)")
+    ap.add_argument("--model-dir", type=Path, default=None,
+                    help="score a candidate model folder (default: the bundled models)")
     args = ap.parse_args()
 
     import torch
@@ -76,8 +78,9 @@ def main() -> None:
     if not (args.data / "sst2" / "dev.tsv").is_file():
         sys.exit(f"no data at {args.data}; the benchmark needs ../shared/data")
     sets = load_sets(args.data, args.limit, args.reviews_sample)
-    scorers = {"vader": VaderScorer(), "head": EmbeddingHeadScorer(),
-               "model": MiniLMSentimentScorer()}
+    kw = {"model_dir": args.model_dir} if args.model_dir else {}
+    scorers = {"vader": VaderScorer(), "head": EmbeddingHeadScorer(**kw),
+               "model": MiniLMSentimentScorer(**kw)}
     # Load the models before timing (once per process, as in a pipeline run).
     scorers["head"].score(["warm up"], np.zeros((1, 384), dtype=np.float32))
     scorers["model"].score(["warm up"])
