@@ -326,7 +326,8 @@ def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev) -> None:
         "Command (from the repository root, with ../shared/data beside it):",
         "",
         "```",
-        "OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false \\",
+        f"OMP_NUM_THREADS={args.threads} MKL_NUM_THREADS={args.threads} "
+        "TOKENIZERS_PARALLELISM=false \\",
         "    PYTHONPATH=src python " + " ".join(["scripts/train_sentiment.py", *sys.argv[1:]]),
         "```",
         "",
