@@ -94,3 +94,24 @@ def test_themes_carry_their_most_typical_complaints(feedback, fast_config):
         negative = set(segs[(segs.theme_id == row.theme_id) & (segs.sentiment < -0.05)]["text"])
         assert set(row.negative_examples) <= negative
         assert len(row.negative_examples) == min(3, len(negative))
+
+
+def test_a_verbatims_theme_is_the_one_holding_most_of_its_text():
+    # A greeting in the first sentence must not decide what the verbatim is about; a tie
+    # goes to the theme mentioned first; a verbatim with no themed segment has none.
+    from feedback_mining.pipeline import _attach_to_documents
+
+    documents = pd.DataFrame({"id": ["a", "b", "c"], "text": ["", "", ""],
+                              "set_aside": [None, None, None]})
+    segments = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "b", "c"],
+        "text": ["Hi there.", "My refund has not arrived after three weeks.",
+                 "Slow courier", "Rude driver.", "ok"],  # 12 characters each
+        "theme_id": [7, 3, 5, 8, -1],
+        "sentiment": [0.0, -0.8, -0.5, -0.6, 0.0],
+    })
+    docs = _attach_to_documents(documents, segments, {3: "Refund", 5: "Courier", 7: "Hi",
+                                                      8: "Driver"})
+    assert docs["theme_id"].tolist() == [3, 5, -1]
+    assert docs["theme_label"].tolist() == ["Refund", "Courier", "(no theme)"]
+    assert docs["theme_ids"].tolist() == [[3, 7], [5, 8], []]

@@ -563,10 +563,21 @@ def _copy_input(cfg, unit_column: str | None = None):
 
 def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
                          labels: dict[int, str]) -> pd.DataFrame:
-    """Each document gets its first segment's theme (``theme_id``), every theme it
-    mentions (``theme_ids``) and its mean segment sentiment."""
-    assigned = segments[segments["theme_id"] != OUTLIER]
-    first = assigned.groupby("doc_id", sort=False)["theme_id"].first()
+    """Each document gets its main theme (``theme_id``), every theme it mentions
+    (``theme_ids``) and its mean segment sentiment.
+
+    The main theme is the one that holds most of the verbatim's text (characters summed
+    over its segments; a tie goes to the theme mentioned first), so a greeting or a short
+    aside in the first sentence does not decide what the verbatim is about.
+    """
+    assigned = pd.DataFrame({"doc_id": segments["doc_id"], "theme_id": segments["theme_id"],
+                             "chars": segments["text"].astype(str).str.len(),
+                             "order": np.arange(len(segments))})
+    assigned = assigned[assigned["theme_id"] != OUTLIER]
+    per_theme = assigned.groupby(["doc_id", "theme_id"], sort=False).agg(
+        chars=("chars", "sum"), order=("order", "min")).reset_index()
+    first = per_theme.sort_values(["chars", "order"], ascending=[False, True]) \
+        .drop_duplicates("doc_id").set_index("doc_id")["theme_id"]
     every = assigned.groupby("doc_id", sort=False)["theme_id"].agg(
         lambda s: sorted(set(int(v) for v in s)))
     mean_sent = segments.groupby("doc_id", sort=False)["sentiment"].mean()
