@@ -36,7 +36,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=20_000)
     args = ap.parse_args()
 
-    from feedback_mining.embed import StaticEmbedder, resolve_model_path
+    from feedback_mining.embed import SentenceTransformerEmbedder, StaticEmbedder
     from feedback_mining.themes import ThemeModel
     from feedback_mining.themes.fast import fit_kmeans_model
 
@@ -47,11 +47,8 @@ def main() -> None:
     sample = [texts[i] for i in idx]
     embeddings = {"static": StaticEmbedder().encode(texts)}
     if args.minilm:
-        from sentence_transformers import SentenceTransformer
-
         t0 = time.perf_counter()
-        st = SentenceTransformer(resolve_model_path("all-MiniLM-L6-v2"), device="cpu")
-        embeddings["minilm"] = st.encode(texts, batch_size=64, normalize_embeddings=True)
+        embeddings["minilm"] = SentenceTransformerEmbedder(model="all-MiniLM-L6-v2").encode(texts)
         print(f"MiniLM embedding: {time.perf_counter() - t0:.1f} s", flush=True)
     print(f"{args.n} texts, themes fitted on {len(idx)}")
     print("| embeddings | clusterer | k asked | themes | without theme | NMI |")
@@ -64,7 +61,7 @@ def main() -> None:
             else:
                 model.fit(sample, emb[idx])
             ids = model.transform(emb)
-            print(f"| {name} | {clusterer} | {k if k else 'auto' if k == 0 else '-'} | "
+            print(f"| {name} | {clusterer} | {'-' if k is None else k or 'auto'} | "
                   f"{len(model.themes_)} | {float((ids == -1).mean()):.1%} | "
                   f"{nmi(pd.Series(ids), frame['label']):.3f} |", flush=True)
 

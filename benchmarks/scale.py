@@ -39,8 +39,8 @@ DATA = ROOT.parent / "shared" / "data"
 WORK = Path(os.environ.get("FM_SCALE_DIR", "/tmp/fm_scale"))
 CONFIGS = ("ours-fast", "ours-fast-whole", "ours-default", "bertopic")
 # ours-fast-whole: the fast path with one segment per verbatim (segment.method=none), as
-# BERTopic sees its documents; the default splits verbatims into sentences and a verbatim's
-# theme_id is its first sentence's theme, which NMI against one intent per verbatim penalises.
+# BERTopic sees its documents; the default clusters sentences, whose fragments (greetings,
+# thanks) NMI against one intent per verbatim penalises.
 PREFIXES = ["", "hi, ", "hello ", "urgent: ", "question: ", "please help - ", "hey ",
             "order {n}: ", "ticket #{n} ", "re: "]
 SUFFIXES = ["", " thanks", " asap", " (order {n})", "!!", " pls", " ref {n}", "?"]

@@ -1,5 +1,12 @@
 """Engines: chunked reading, the fast path, checkpoints that resume, Dask equals local."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -9,11 +16,12 @@ from feedback_mining.engines import local as local_engine
 
 from .conftest import make_feedback
 
+_BASE = ["embed.model=hashing", "themes.min_theme_size=8", "input.text=comment",
+         "input.id=response_id", "input.date=submitted_at"]
+
 
 def _cfg(*extra):
-    return fm.Config().with_overrides(["embed.model=hashing", "themes.min_theme_size=8",
-                                       "input.text=comment", "input.id=response_id",
-                                       "input.date=submitted_at", *extra])
+    return fm.Config().with_overrides([*_BASE, *extra])
 
 
 def _same(a, b):
@@ -106,18 +114,9 @@ fm.Pipeline(cfg).run(sys.argv[1], after_chunk=hang_after_two)
 
 def test_process_killed_with_sigkill_resumes(feedback_file, whole, tmp_path):
     """A real process, killed with SIGKILL mid-run, resumes from its checkpoint."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
     if not hasattr(signal, "SIGKILL"):
         pytest.skip("needs SIGKILL (POSIX)")
-    overrides = ["embed.model=hashing", "themes.min_theme_size=8", "input.text=comment",
-                 "input.id=response_id", "input.date=submitted_at", "engine.chunk_size=30",
-                 f"engine.checkpoint_dir={tmp_path / 'ckpt'}"]
+    overrides = [*_BASE, "engine.chunk_size=30", f"engine.checkpoint_dir={tmp_path / 'ckpt'}"]
     ready = tmp_path / "ready"
     src = str(Path(fm.__file__).resolve().parents[1])
     env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))

@@ -255,9 +255,7 @@ class Pipeline:
         fast, why = _choose_path(eng, chunks.n_rows)
         log.info("%s path: %s", "fast" if fast else "default", why)
         embedder = self._embedder(cfg, fast)
-        run_cfg = _with_embed(cfg, embedder)
-        if fast and eng.fast_path_sentiment:
-            run_cfg.sentiment.method = eng.fast_path_sentiment
+        run_cfg = _worker_config(cfg, embedder, fast)
         spec = PartitionSpec(config=run_cfg, embedder=self.embedder)
         if self.model is not None:
             spec.centroids = np.asarray(self.model.centroids_, dtype=np.float32)
@@ -439,9 +437,12 @@ def _choose_path(eng, n_rows: int | None) -> tuple[bool, str]:
     return False, f"{n_rows} rows <= engine.fast_path_above={eng.fast_path_above}"
 
 
-def _with_embed(cfg: Config, embedder: Embedder) -> Config:
-    """The config whose ``embed.model`` names the embedder workers should build."""
+def _worker_config(cfg: Config, embedder: Embedder, fast: bool) -> Config:
+    """A copy of ``cfg`` for the workers: ``embed.model`` names the embedder they should
+    build, and on the fast path ``sentiment.method`` is ``engine.fast_path_sentiment``."""
     out = Config.from_dict(cfg.to_dict())
+    if fast and cfg.engine.fast_path_sentiment:
+        out.sentiment.method = cfg.engine.fast_path_sentiment
     name = getattr(embedder, "name", None)
     if isinstance(name, str) and name:
         out.embed.model = name if not isinstance(embedder, StaticEmbedder) or not embedder.path \
@@ -578,8 +579,8 @@ def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
         chars=("chars", "sum"), order=("order", "min")).reset_index()
     first = per_theme.sort_values(["chars", "order"], ascending=[False, True]) \
         .drop_duplicates("doc_id").set_index("doc_id")["theme_id"]
-    every = assigned.groupby("doc_id", sort=False)["theme_id"].agg(
-        lambda s: sorted(set(int(v) for v in s)))
+    every = per_theme.groupby("doc_id", sort=False)["theme_id"].agg(
+        lambda s: sorted(int(v) for v in s))
     mean_sent = segments.groupby("doc_id", sort=False)["sentiment"].mean()
     n_seg = segments.groupby("doc_id", sort=False).size()
     out = documents.drop(columns=["text"])

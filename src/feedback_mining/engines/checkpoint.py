@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..io.writers import json_default
 from .partition import PartitionResult
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class Checkpoint:
             np.save(staging / "embeddings.npy", part.embeddings)
             # The chunk's cleaning and segmenting counts, so a resumed run's summary still
             # counts every row read, set aside and redacted.
-            (staging / "stats.json").write_text(json.dumps(part.stats, default=_plain),
+            (staging / "stats.json").write_text(json.dumps(part.stats, default=json_default),
                                                 encoding="utf-8")
             (staging / "done").write_text("", encoding="utf-8")
             target = self._dir(k)
@@ -82,13 +83,6 @@ class Checkpoint:
         return PartitionResult(documents=_from_parquet(d / "documents.parquet"),
                                segments=_from_parquet(d / "segments.parquet"),
                                embeddings=np.load(d / "embeddings.npy"), stats=stats)
-
-
-def _plain(value):
-    """numpy scalars in the stats as plain JSON numbers."""
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 # Parquet may read an object column of strings back as a string dtype: the object columns

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -86,3 +87,12 @@ def write_csv(frame: pd.DataFrame, target: str | Path) -> Path:
 
 def write_parquet(frame: pd.DataFrame, target: str | Path) -> Path:
     return atomic_write(target, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def json_default(value: object) -> object:
+    """``json.dumps(..., default=json_default)``: numpy scalars and arrays as plain JSON."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value)}")

@@ -344,7 +344,7 @@ class ThemeModel(ThemeEditsMixin):
         """Write ``themes.safetensors`` (centroids) and ``model.json`` (settings, themes)."""
         from safetensors.numpy import save_file
 
-        from ..io.writers import atomic_write
+        from ..io.writers import atomic_write, json_default
 
         self._check_fitted()
         folder = Path(folder)
@@ -367,7 +367,7 @@ class ThemeModel(ThemeEditsMixin):
                      lambda tmp: save_file({"centroids": self.centroids_.astype(np.float32)},
                                            str(tmp)))
         atomic_write(folder / "model.json",
-                     lambda tmp: tmp.write_text(json.dumps(meta, indent=2, default=_json_default),
+                     lambda tmp: tmp.write_text(json.dumps(meta, indent=2, default=json_default),
                                                 encoding="utf-8"))
         return folder
 
@@ -486,12 +486,3 @@ def _representative(texts: list[str], embeddings: np.ndarray, members: np.ndarra
             break
     return out
 
-
-def _json_default(value):
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value)}")
