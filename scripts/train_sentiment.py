@@ -20,6 +20,10 @@ Usage (from the repository root, ../shared/data beside it)::
         PYTHONPATH=src python scripts/train_sentiment.py
 
 It is seeded and prints its scores; they also go into config.json and DATA_CARD.md.
+
+``--init-from DIR`` continues fine-tuning a model already trained (instead of starting from
+the base MiniLM), and ``--ordinal S`` trains 2- and 4-star reviews on soft labels that put S of
+their weight on neutral; docs/BENCHMARKS.md (section Sentiment) has what one such run printed.
 """
 
 from __future__ import annotations
@@ -61,6 +65,12 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--lr", type=float, default=8e-5)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--max-length", type=int, default=128, help="tokens per text in training")
+    ap.add_argument("--init-from", type=Path, default=None,
+                    help="continue fine-tuning the model in this folder (model.safetensors) "
+                         "instead of starting from the base MiniLM")
+    ap.add_argument("--ordinal", type=float, default=0.0,
+                    help="soft labels for 2- and 4-star reviews: this much of their weight "
+                         "goes to neutral (0: hard labels)")
     ap.add_argument("--n-val", type=int, default=0, help="reviews val rows (0: all); smoke runs")
     ap.add_argument("--no-eval", action="store_true", help="skip scoring the held-out sets")
     return ap.parse_args()
@@ -84,22 +94,46 @@ def training_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame,
     val = rev[rev["split"] == "val"]
     if args.n_val:
         val = val.iloc[: args.n_val]
-    return sst[["text", "label", "source"]], rev_fit[["text", "label", "source"]], val
+    sst["rating"] = np.where(sst["label"] == 0, 1, 5)  # SST-2 labels are the extremes
+    return (sst[["text", "label", "rating", "source"]],
+            rev_fit[["text", "label", "rating", "source"]], val)
 
 
-def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace):
+def soft_targets(ratings: np.ndarray, ordinal: float) -> np.ndarray:
+    """Class probabilities (negative, neutral, positive) for 1-5 star ratings: 1-2 / 3 / 4-5
+    as hard labels, except that 2 and 4 stars put ``ordinal`` of their weight on neutral.
+
+    >>> soft_targets(np.array([1, 2, 3, 4, 5]), 0.25).tolist()[1]
+    [0.75, 0.25, 0.0]
+    """
+    table = np.array([[1, 0, 0], [1 - ordinal, ordinal, 0], [0, 1, 0],
+                      [0, ordinal, 1 - ordinal], [0, 0, 1]], dtype=np.float32)
+    return table[np.asarray(ratings, dtype=int) - 1]
+
+
+def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace,
+              ratings: np.ndarray | None = None):
     """Fine-tune MiniLM + linear head; returns (encoder, head) in eval mode."""
+    import copy
+
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from feedback_mining.sentiment import _base_model_path
+    from feedback_mining.sentiment import _base_model_path, _load_finetuned
 
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     base = str(_base_model_path())
     tok = AutoTokenizer.from_pretrained(base)
-    encoder = AutoModel.from_pretrained(base)
-    head = torch.nn.Linear(encoder.config.hidden_size, 3)
+    if args.init_from:
+        weights = args.init_from / "model.safetensors"
+        (encoder, head), _ = _load_finetuned(str(args.init_from.resolve()),
+                                             weights.stat().st_mtime_ns)
+        encoder, head = copy.deepcopy(encoder), copy.deepcopy(head)
+        head.train()
+    else:
+        encoder = AutoModel.from_pretrained(base)
+        head = torch.nn.Linear(encoder.config.hidden_size, 3)
     drop = torch.nn.Dropout(0.1)
     for name, p in encoder.named_parameters():
         p.requires_grad = name.startswith("encoder.layer.")
@@ -117,6 +151,17 @@ def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace):
     weight = torch.tensor(np.sqrt(len(labels) / (3 * counts)), dtype=torch.float)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
     y = torch.tensor(labels)
+    soft = None
+    if args.ordinal and ratings is not None:
+        soft = torch.tensor(soft_targets(ratings, args.ordinal))
+
+    def loss_of(logits, b):
+        if soft is None:
+            return loss_fn(logits, y[b])
+        # Soft cross-entropy, each row weighted like its hard label (weighted mean).
+        target = soft[b]
+        w = (target * weight).sum(1)
+        return -((target * torch.log_softmax(logits, -1)).sum(1) * w).sum() / w.sum()
 
     def batches():
         # Similar lengths together (little padding), batches in random order.
@@ -140,7 +185,7 @@ def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace):
             hidden = encoder(input_ids=x, attention_mask=mask).last_hidden_state
             m = mask.unsqueeze(-1).float()
             pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
-            loss = loss_fn(head(drop(pooled)), y[b])
+            loss = loss_of(head(drop(pooled)), b)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
@@ -255,7 +300,8 @@ def main() -> None:
     else:
         print("fine-tuning MiniLM ...", flush=True)
         t0 = time.time()
-        encoder, head = fine_tune(train["text"].tolist(), train["label"].to_numpy(), args)
+        encoder, head = fine_tune(train["text"].tolist(), train["label"].to_numpy(), args,
+                                  train["rating"].to_numpy())
         fine_tune_s = round(time.time() - t0)
         save_model(encoder, head, args.out)
         del encoder, head

@@ -74,6 +74,21 @@ def test_model_reads_a_solved_problem_as_praise(model):
 
 
 @needs_weights
+def test_model_features_are_what_its_head_reads(model):
+    # The pooled vectors behind the probabilities, for analysis of the decision rule.
+    import torch
+
+    texts = [NEGATIVE[0], POSITIVE[0], NEGATIVE[0]]
+    feats = model.features(texts)
+    assert feats.shape == (3, 384)
+    np.testing.assert_array_equal(feats[0], feats[2])  # duplicates scored once, same vector
+    _, head = model._net
+    with torch.no_grad():
+        proba = torch.softmax(head(torch.tensor(feats, dtype=torch.float32)), -1).numpy()
+    np.testing.assert_allclose(proba, model.predict_proba(texts), atol=1e-5)
+
+
+@needs_weights
 def test_model_scores_clauses_separately(model):
     # The pipeline scores segments: the refund clause is negative although the verbatim
     # starts with praise.

@@ -222,14 +222,25 @@ class MiniLMSentimentScorer(_BundledModel):
                 str(self.path.resolve()), weights.stat().st_mtime_ns
             )
 
+    def features(self, texts: Sequence[str]) -> np.ndarray:
+        """The fine-tuned encoder's mean-pooled token vectors (the head's input), shape (n, 384).
+
+        For analysis (for example ``benchmarks/sentiment_ceiling.py``); scoring does not need it.
+        """
+        return self._forward(texts, pooled=True)
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities of negative, neutral and positive, shape (n, 3)."""
+        return self._forward(texts, pooled=False)
+
+    def _forward(self, texts: Sequence[str], *, pooled: bool) -> np.ndarray:
         import torch
 
         self._load()
         encoder, head = self._net
         distinct, inverse = _unique(texts)
-        out = np.zeros((len(distinct), len(CLASSES)), dtype=np.float64)
+        width_out = encoder.config.hidden_size if pooled else len(CLASSES)
+        out = np.zeros((len(distinct), width_out), dtype=np.float64)
         if not distinct:
             return out[inverse]
         max_length = int(self.config_["model"]["max_length"])
@@ -246,8 +257,11 @@ class MiniLMSentimentScorer(_BundledModel):
                     mask[row, : len(ids[k])] = 1
                 hidden = encoder(input_ids=x, attention_mask=mask).last_hidden_state
                 m = mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
-                out[batch] = torch.softmax(head(pooled), dim=-1).double().numpy()
+                vectors = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+                if pooled:
+                    out[batch] = vectors.double().numpy()
+                else:
+                    out[batch] = torch.softmax(head(vectors), dim=-1).double().numpy()
         return out[inverse]
 
     def score(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
