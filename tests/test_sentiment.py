@@ -179,6 +179,8 @@ def test_calibration_keeps_order_and_moves_cutoffs_onto_the_defaults():
     labels = polarity(out)
     expected = np.where(raw < -0.4, "negative", np.where(raw > 0.3, "positive", "neutral"))
     assert labels.tolist() == expected.tolist()
+    # The sign still says which of positive and negative is more likely.
+    np.testing.assert_array_equal(np.sign(out), np.sign(raw.round(12)))
 
 
 @pytest.mark.slow

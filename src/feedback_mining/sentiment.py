@@ -25,7 +25,7 @@ downloaded at run time.  They are a small delta on the base MiniLM weights that 
 Examples
 --------
 >>> scorer = make_scorer(SentimentConfig(method="vader"))
->>> s = scorer.score(["I love it", "The refund never arrived, terrible"])
+>>> s = scorer.score(["I love it", "Terrible service, the refund never arrived"])
 >>> bool(s[0] > 0 > s[1])
 True
 """
@@ -73,14 +73,19 @@ def polarity(scores: np.ndarray, config: SentimentConfig | None = None) -> np.nd
 
 def calibrate(raw: np.ndarray, negative_below: float, positive_above: float) -> np.ndarray:
     """Map a raw score in [-1, 1] piecewise-linearly so that its validation cut-offs land on
-    the package's default cut-offs (-0.05 / +0.05); order and the ends -1 / 1 are kept.
+    the package's default cut-offs (-0.05 / +0.05); order and the ends -1 / 1 are kept, and so
+    is the sign when the cut-offs lie either side of 0 (a score above 0 still means that
+    positive is more likely than negative).
 
-    >>> calibrate(np.array([-1.0, -0.3, 0.1, 1.0]), -0.3, 0.1).round(2).tolist()
-    [-1.0, -0.05, 0.05, 1.0]
+    >>> calibrate(np.array([-1.0, -0.3, 0.0, 0.1, 1.0]), -0.3, 0.1).round(2).tolist()
+    [-1.0, -0.05, 0.0, 0.05, 1.0]
     """
     lo = float(np.clip(negative_below, -0.999, 0.998))
     hi = float(np.clip(max(positive_above, lo + 1e-6), lo + 1e-6, 0.999))
     d = SentimentConfig()
+    if lo < 0.0 < hi:
+        return np.interp(raw, [-1.0, lo, 0.0, hi, 1.0],
+                         [-1.0, d.negative_below, 0.0, d.positive_above, 1.0])
     return np.interp(raw, [-1.0, lo, hi, 1.0], [-1.0, d.negative_below, d.positive_above, 1.0])
 
 
@@ -106,7 +111,7 @@ class _Scorer:
 class VaderScorer(_Scorer):
     """VADER's compound score: a lexicon and rules, no model, fast.
 
-    >>> s = VaderScorer().score(["I love it", "The refund never arrived, terrible"])
+    >>> s = VaderScorer().score(["I love it", "Terrible service, the refund never arrived"])
     >>> bool(s[0] > 0 > s[1])
     True
     """

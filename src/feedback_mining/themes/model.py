@@ -94,7 +94,8 @@ class ThemeModel(ThemeEditsMixin):
     Examples
     --------
     >>> from feedback_mining.embed import HashingEmbedder
-    >>> texts = ["refund not received"] * 20 + ["courier never came"] * 20
+    >>> texts = ([f"refund not received for order {i}" for i in range(20)]
+    ...          + [f"courier never came with parcel {i}" for i in range(20)])
     >>> model = ThemeModel(min_theme_size=5).fit(texts, HashingEmbedder().encode(texts))
     >>> sorted(model.themes_["size"].tolist())
     [20, 20]
