@@ -43,24 +43,6 @@ import sentiment_data as sd  # noqa: E402
 BINARY = ("sst2_dev", *sd.UCI)
 
 
-def cutoffs(score: np.ndarray, labels: np.ndarray, step: float = 0.05) -> tuple[float, float, float]:
-    """(macro-F1, low, high): the two cut-offs on ``score`` with the best 3-class macro-F1."""
-    from sklearn.metrics import f1_score
-
-    grid = np.round(np.arange(-1 + step, 1, step), 2)
-    best = (-1.0, 0.0, 0.0)
-    for lo in grid:
-        for hi in grid[grid >= lo]:
-            f1 = f1_score(labels, three_way(score, lo, hi), average="macro")
-            if f1 > best[0] + 1e-12:
-                best = (float(f1), float(lo), float(hi))
-    return best
-
-
-def three_way(score: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    return np.where(score < lo, 0, np.where(score > hi, 2, 1))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=sd.DATA)
@@ -97,7 +79,7 @@ def main() -> None:
     feats, logp, fast_logp, vad = {}, {}, {}, {}
     for name, t in texts.items():
         feats[name] = model.features(t)
-        proba = model.predict_proba(t)
+        proba = model.proba_from_features(feats[name])  # no second pass through the encoder
         logp[name] = np.log(np.clip(proba, 1e-12, 1))
         fast_logp[name] = np.log(np.clip(fast.predict_proba(t), 1e-12, 1))
         vad[name] = np.array([[v["neg"], v["neu"], v["pos"], v["compound"]]
@@ -111,10 +93,10 @@ def main() -> None:
 
     # 1. The shipped rule: cut-offs on the raw score chosen on validation.
     raw = np.exp(logp["reviews"][:, 2]) - np.exp(logp["reviews"][:, 0])
-    v, lo, hi = cutoffs(raw[va], y[va])
+    v, lo, hi = sd.choose_cutoffs(raw[va], y[va])
     binary = [accuracy_score(labels[n], np.exp(logp[n][:, 2]) > np.exp(logp[n][:, 0]))
               for n in BINARY]
-    rows.append(("validation cut-offs (the shipped rule)", v, f1(three_way(raw[te], lo, hi)),
+    rows.append(("validation cut-offs (the shipped rule)", v, f1(sd.three_way(raw[te], lo, hi)),
                  binary))
 
     # 2. Argmax with two class offsets chosen on validation.
@@ -134,9 +116,9 @@ def main() -> None:
     refit.fit(feats["reviews"][tr], y[tr])
     p = refit.predict_proba(feats["reviews"])
     s = p[:, 2] - p[:, 0]
-    v, lo, hi = cutoffs(s[va], y[va])
+    v, lo, hi = sd.choose_cutoffs(s[va], y[va])
     rows.append(("re-fitted head on the fine-tuned vectors (training reviews)", v,
-                 f1(three_way(s[te], lo, hi)), None))
+                 f1(sd.three_way(s[te], lo, hi)), None))
 
     # 4. Stack: model + fast head + VADER, fitted on validation.
     def stacked(name: str, mask=slice(None)) -> np.ndarray:
@@ -144,7 +126,7 @@ def main() -> None:
 
     stack = LogisticRegression(C=1.0, max_iter=3000)
     oof = cross_val_predict(stack, stacked("reviews", va), y[va], cv=5, method="predict_proba")
-    v, lo, hi = cutoffs(oof[:, 2] - oof[:, 0], y[va])
+    v, lo, hi = sd.choose_cutoffs(oof[:, 2] - oof[:, 0], y[va])
     stack.fit(stacked("reviews", va), y[va])
     p = stack.predict_proba(stacked("reviews", te))
     binary = []
@@ -152,10 +134,10 @@ def main() -> None:
         q = stack.predict_proba(stacked(n))
         binary.append(accuracy_score(labels[n], q[:, 2] > q[:, 0]))
     rows.append(("stack: model + fast head + VADER (fitted on validation)", v,
-                 f1(three_way(p[:, 2] - p[:, 0], lo, hi)), binary))
+                 f1(sd.three_way(p[:, 2] - p[:, 0], lo, hi)), binary))
 
     # 5. Oracles: fitted on the test split itself.
-    v, lo, hi = cutoffs(raw[te], y[te], step=0.01)
+    v, lo, hi = sd.choose_cutoffs(raw[te], y[te], step=0.01)
     rows.append((f"oracle: cut-offs chosen on the test split ({lo:+.2f} / {hi:+.2f})", np.nan,
                  v, None))
     best_cv = 0.0

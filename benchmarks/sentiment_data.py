@@ -1,8 +1,9 @@
 """The labelled sentiment sets in ../shared/data, and the fixed split of the reviews.
 
 Shared by ``scripts/train_sentiment.py`` (which trains only on SST-2 train and the reviews'
-training split) and ``benchmarks/sentiment.py`` (which scores only SST-2 dev, the UCI sets and
-the reviews' held-back split).  The split is a hash of the review's row number, so it is the
+training split), ``benchmarks/sentiment.py`` (which scores only SST-2 dev, the UCI sets and
+the reviews' held-back split) and ``benchmarks/sentiment_ceiling.py``; so is the search for
+the 3-class label cut-offs.  The split is a hash of the review's row number, so it is the
 same on every machine and with every library version.
 """
 
@@ -69,3 +70,25 @@ def reviews(data: Path = DATA) -> pd.DataFrame:
     val = frame["row"].map(lambda r: _bucket(r, "sentiment-validation") < 15) & ~test
     frame["split"] = np.where(test, "test", np.where(val, "val", "train"))
     return frame
+
+
+def three_way(score: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Class 0 / 1 / 2 (negative / neutral / positive) for scores below ``lo``, between the
+    two and above ``hi``."""
+    return np.where(score < lo, 0, np.where(score > hi, 2, 1))
+
+
+def choose_cutoffs(score: np.ndarray, labels: np.ndarray,
+                   step: float = 0.05) -> tuple[float, float, float]:
+    """(macro-F1, low, high): the two cut-offs on ``score`` (a grid of ``step`` inside
+    (-1, 1)) with the best 3-class macro-F1 against ``labels``."""
+    from sklearn.metrics import f1_score
+
+    grid = np.round(np.arange(-1 + step, 1 - step / 2, step), 2)
+    best = (-1.0, -0.05, 0.05)
+    for lo in grid:
+        for hi in grid[grid >= lo]:
+            f1 = f1_score(labels, three_way(score, lo, hi), average="macro")
+            if f1 > best[0] + 1e-9:
+                best = (float(f1), float(lo), float(hi))
+    return best

@@ -238,21 +238,6 @@ def save_head(w: np.ndarray, b: np.ndarray, out: Path) -> None:
     )
 
 
-def choose_cutoffs(score: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
-    """Cut-offs on the score with the best 3-class macro-F1 (on validation data)."""
-    from sklearn.metrics import f1_score
-
-    grid = np.round(np.arange(-0.95, 0.96, 0.05), 2)
-    best = (-1.0, -0.05, 0.05)
-    for lo in grid:
-        for hi in grid[grid >= lo]:
-            pred = np.where(score < lo, 0, np.where(score > hi, 2, 1))
-            f1 = f1_score(labels, pred, average="macro")
-            if f1 > best[0] + 1e-9:
-                best = (float(f1), float(lo), float(hi))
-    return best
-
-
 def evaluate(scorer, data: Path) -> dict[str, float]:
     """Accuracy on the binary sets, 3-class macro-F1 on the reviews' held-back split."""
     from sklearn.metrics import accuracy_score, f1_score
@@ -339,7 +324,7 @@ def main() -> None:
     printed: dict[str, dict[str, float]] = {}
     for key, scorer_cls in (("model", MiniLMSentimentScorer), ("head", EmbeddingHeadScorer)):
         scorer = scorer_cls(model_dir=args.out)
-        f1, lo, hi = choose_cutoffs(scorer.score(rev_val["text"].tolist()),
+        f1, lo, hi = sd.choose_cutoffs(scorer.score(rev_val["text"].tolist()),
                                     rev_val["label"].to_numpy())
         # Raw cut-offs; the scorer maps them onto the package's default -0.05 / +0.05.
         config[key]["calibration"] = {"negative_below": lo, "positive_above": hi}

@@ -83,10 +83,11 @@ def calibrate(raw: np.ndarray, negative_below: float, positive_above: float) -> 
     lo = float(np.clip(negative_below, -0.999, 0.998))
     hi = float(np.clip(max(positive_above, lo + 1e-6), lo + 1e-6, 0.999))
     d = SentimentConfig()
+    xs, ys = [-1.0, lo, hi, 1.0], [-1.0, d.negative_below, d.positive_above, 1.0]
     if lo < 0.0 < hi:
-        return np.interp(raw, [-1.0, lo, 0.0, hi, 1.0],
-                         [-1.0, d.negative_below, 0.0, d.positive_above, 1.0])
-    return np.interp(raw, [-1.0, lo, hi, 1.0], [-1.0, d.negative_below, d.positive_above, 1.0])
+        xs.insert(2, 0.0)
+        ys.insert(2, 0.0)
+    return np.interp(raw, xs, ys)
 
 
 class _Scorer:
@@ -230,22 +231,15 @@ class MiniLMSentimentScorer(_BundledModel):
     def features(self, texts: Sequence[str]) -> np.ndarray:
         """The fine-tuned encoder's mean-pooled token vectors (the head's input), shape (n, 384).
 
-        For analysis (for example ``benchmarks/sentiment_ceiling.py``); scoring does not need it.
+        ``proba_from_features`` turns them into ``predict_proba``'s output without a second
+        pass through the encoder (``benchmarks/sentiment_ceiling.py`` needs both).
         """
-        return self._forward(texts, pooled=True)
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities of negative, neutral and positive, shape (n, 3)."""
-        return self._forward(texts, pooled=False)
-
-    def _forward(self, texts: Sequence[str], *, pooled: bool) -> np.ndarray:
         import torch
 
         self._load()
-        encoder, head = self._net
+        encoder, _ = self._net
         distinct, inverse = _unique(texts)
-        width_out = encoder.config.hidden_size if pooled else len(CLASSES)
-        out = np.zeros((len(distinct), width_out), dtype=np.float64)
+        out = np.zeros((len(distinct), encoder.config.hidden_size), dtype=np.float64)
         if not distinct:
             return out[inverse]
         max_length = int(self.config_["model"]["max_length"])
@@ -262,12 +256,22 @@ class MiniLMSentimentScorer(_BundledModel):
                     mask[row, : len(ids[k])] = 1
                 hidden = encoder(input_ids=x, attention_mask=mask).last_hidden_state
                 m = mask.unsqueeze(-1).to(hidden.dtype)
-                vectors = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
-                if pooled:
-                    out[batch] = vectors.double().numpy()
-                else:
-                    out[batch] = torch.softmax(head(vectors), dim=-1).double().numpy()
+                out[batch] = ((hidden * m).sum(1) / m.sum(1).clamp(min=1)).double().numpy()
         return out[inverse]
+
+    def proba_from_features(self, features: np.ndarray) -> np.ndarray:
+        """The head's probabilities of negative, neutral and positive for ``features``."""
+        import torch
+
+        self._load()
+        _, head = self._net
+        with torch.inference_mode():
+            logits = head(torch.as_tensor(np.asarray(features), dtype=torch.float32))
+            return torch.softmax(logits, dim=-1).double().numpy()
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities of negative, neutral and positive, shape (n, 3)."""
+        return self.proba_from_features(self.features(texts))
 
     def score(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         return self._calibrated(self.predict_proba(texts))
