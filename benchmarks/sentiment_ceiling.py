@@ -18,7 +18,8 @@ Rules:
   embeddings) and VADER's four scores, fitted on the validation split (cut-offs from 5-fold
   out-of-fold predictions); also scored on the binary sets (positive when P(pos) > P(neg)).
 
-Usage (from the repository root, ../shared/data beside it; about 10 minutes on 2 threads)::
+Usage (from the repository root, ../shared/data beside it; 1,543 s on 2 threads of a 2-core
+CPU that two test runs were sharing, 2026-11-27)::
 
     OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 TOKENIZERS_PARALLELISM=false \\
         PYTHONPATH=src python benchmarks/sentiment_ceiling.py --threads 2
