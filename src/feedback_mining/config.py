@@ -113,7 +113,10 @@ class ThemesConfig:
     reduce_outliers: bool = True
     method: str = "graph"  # "graph" (chooses the number of themes) or "hdbscan" (BERTopic's)
     taxonomy: str = ""  # known themes: a TOML/YAML file or a packaged name ("returns_refunds")
-    n_parents: int = 10  # parent themes over the themes; 0 for none
+    n_parents: int | None = None  # parent themes (the top level); None: 8-25 chosen from the
+    # data (top_min..top_max); 0: none (the themes are the top level); a number fixes it
+    top_min: int = 8
+    top_max: int = 25
     merge_below: int = 0  # themes smaller than this fold into a similar sibling; 0: 2 x min size
     merge_similarity: float = 0.8  # cosine similarity needed to fold a small theme
 
@@ -297,7 +300,7 @@ class Config:
             raise config_error("themes.min_theme_size", "0 (automatic) or more", self.themes.min_theme_size)
         if self.themes.method not in ("graph", "hdbscan"):
             raise config_error("themes.method", "'graph' or 'hdbscan'", self.themes.method)
-        if self.themes.n_parents < 0:
+        if self.themes.n_parents is not None and self.themes.n_parents < 0:
             raise config_error("themes.n_parents", "0 (no parents) or more", self.themes.n_parents)
         if not -1.0 <= self.themes.merge_similarity <= 1.0:
             raise config_error("themes.merge_similarity", "a cosine similarity in [-1, 1]",

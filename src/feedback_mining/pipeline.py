@@ -19,7 +19,9 @@ from .config import Config, EmbedConfig
 from .embed import Embedder, StaticEmbedder, make_embedder
 from .errors import InputError, input_error
 from .io.writers import write_csv, write_parquet
-from .score import overall, score_themes
+from .score import overall
+from .score.kinds import mention_kinds
+from .score.views import build_views
 from .sentiment import polarity
 from .themes import OUTLIER, ThemeModel
 from .themes.fast import fit_kmeans_model
@@ -35,7 +37,13 @@ class Result:
     Attributes
     ----------
     themes : DataFrame
-        One row per theme, ranked (``rank`` 1 is the theme to look at first).
+        The friction ranking: one row per top-level theme, measured on the mentions that
+        complain about it (``rank`` 1 is the theme to fix first; docs/metrics.md).
+    praise : DataFrame
+        What customers like: the same on praise mentions, most mentioned first.
+    subthemes : DataFrame
+        The detail under each top-level theme (``parent_id``), friction and praise rows
+        (``kind``), for drilling down.
     documents : DataFrame
         One row per input row, in input order: cleaned text, why it was set aside (if it
         was), its theme and sentiment.
@@ -61,8 +69,11 @@ class Result:
     model: ThemeModel | None = field(default=None, repr=False)
     theme_segments: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     trend: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    praise: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    subthemes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
-    TABLES = ("themes", "documents", "segments", "theme_segments", "trend")
+    TABLES = ("themes", "praise", "subthemes", "documents", "segments", "theme_segments",
+              "trend")
 
     # -------------------------------------------------------------- outputs
     def to_csv(self, folder: str | Path) -> list[Path]:
@@ -309,6 +320,7 @@ class Pipeline:
                                n_components=th.n_components, n_keywords=th.n_keywords,
                                n_examples=th.n_examples, reduce_outliers=th.reduce_outliers,
                                taxonomy=th.taxonomy or None, n_parents=th.n_parents,
+                               top_min=th.top_min, top_max=th.top_max,
                                merge_below=th.merge_below,
                                merge_similarity=th.merge_similarity)
             if fast:
@@ -347,26 +359,27 @@ class Pipeline:
             model.embedding_model_ = signature
         # embed_key only says which text was embedded for a chunk's near-duplicates
         segments = segments.drop(columns=["assigned", "embed_key"], errors="ignore")
-        complaints = _negative_examples(segments, theme_ids, embeddings, model, cfg)
-        del embeddings
         t = lap("themes", t)
 
         labels = dict(zip(model.themes_["theme_id"], model.themes_["label"], strict=True))
+        parents = dict(zip(model.themes_["theme_id"], model.themes_["parent_id"], strict=True))
         sentiment = segments["sentiment"].to_numpy(dtype=float)
         segments = segments.assign(
             theme_id=theme_ids,
             theme_label=[labels.get(int(i), "(no theme)") for i in theme_ids],
+            parent_id=[int(parents.get(int(i), OUTLIER)) for i in theme_ids],
             sentiment=np.round(sentiment, 4),
             polarity=polarity(sentiment, cfg.sentiment),
+            kind=mention_kinds(segments["text"].tolist(), sentiment, cfg.sentiment),
         )
         documents = _attach_to_documents(documents, segments, labels)
-        scores = score_themes(segments, documents, model.themes_, score_type=score_type,
-                              segment_columns=segment_cols, sentiment=cfg.sentiment,
-                              config=cfg.score)
-        themes = _with_hierarchy(scores.themes, model.themes_)
-        if len(themes):
-            themes["negative_examples"] = themes["theme_id"].map(
-                lambda t: complaints.get(int(t), []))
+        views = build_views(segments, documents, model.themes_, embeddings,
+                            score_type=score_type, segment_columns=segment_cols,
+                            sentiment=cfg.sentiment, config=cfg.score,
+                            n_keywords=th.n_keywords, n_examples=th.n_examples,
+                            fixed_labels=_fixed_labels(model))
+        del embeddings
+        themes = views.themes
         t = lap("score", t)
 
         set_aside = documents["set_aside"].dropna().value_counts()
@@ -379,6 +392,8 @@ class Pipeline:
             "segments": int(len(segments)),
             **_clean_summary(clean_stats, seg_stats, len(segments), meta),
             "themes": int(len(themes)),
+            "praise_themes": int(len(views.praise)),
+            "subthemes": int(len(model.themes_)),
             "segments_without_theme": int((segments["theme_id"] == OUTLIER).sum()),
             "score_type": score_type,
             "segment_columns": segment_cols,
@@ -397,8 +412,8 @@ class Pipeline:
         if changes is not None:
             summary["theme_changes"] = changes.to_dict()
         return Result(themes=themes, documents=documents, segments=segments, summary=summary,
-                      config=cfg, model=model, theme_segments=scores.theme_segments,
-                      trend=scores.trend)
+                      config=cfg, model=model, theme_segments=views.theme_segments,
+                      trend=views.trend, praise=views.praise, subthemes=views.subthemes)
 
     def _embedder(self, cfg: Config, fast: bool) -> Embedder:
         """The run's embedder: given, the saved model's, the fast path's or the config's."""
@@ -457,37 +472,17 @@ def _transform_in_blocks(model: ThemeModel, embeddings: np.ndarray,
         else np.zeros(0, dtype=int)
 
 
-def _negative_examples(segments: pd.DataFrame, theme_ids: np.ndarray, embeddings: np.ndarray,
-                       model: ThemeModel, cfg: Config) -> dict[int, list[str]]:
-    """Per theme, the negative segments most typical of it (closest to its centroid), so a
-    slide can quote what customers complain about, not only the theme's average voice."""
-    negative = segments["sentiment"].to_numpy(dtype=float) < cfg.sentiment.negative_below
-    texts = segments["text"].to_numpy()
-    out: dict[int, list[str]] = {}
-    for row, tid in enumerate(model.themes_["theme_id"].to_numpy(dtype=int)):
-        idx = np.flatnonzero((theme_ids == tid) & negative)
-        if not len(idx) or row >= len(model.centroids_):
-            continue
-        sims = embeddings[idx] @ model.centroids_[row]
-        lengths = np.array([len(texts[i]) for i in idx])
-        readable = (lengths >= 20) & (lengths <= 300)
-        picked: list[str] = []
-        for k in np.lexsort((idx, -sims, ~readable)):
-            text = str(texts[idx[k]])
-            if text.strip().lower() not in {p.strip().lower() for p in picked}:
-                picked.append(text)
-            if len(picked) == cfg.themes.n_examples:
-                break
-        out[int(tid)] = picked
-    return out
-
-
-def _with_hierarchy(themes: pd.DataFrame, model_themes: pd.DataFrame) -> pd.DataFrame:
-    """Add the theme model's ``is_new``, ``parent_id`` and ``parent_label`` columns."""
-    extra = [c for c in ("is_new", "parent_id", "parent_label") if c in model_themes]
-    if extra and len(themes):
-        themes = themes.merge(model_themes[["theme_id", *extra]], on="theme_id", how="left")
-    return themes
+def _fixed_labels(model: ThemeModel) -> dict[int, str]:
+    """Theme labels a person gave: a taxonomy's names and the analyst's renames."""
+    frame = model.themes_
+    fixed = {int(t): str(lab) for t, lab, new in zip(
+        frame["theme_id"], frame["label"], frame.get("is_new", [True] * len(frame)),
+        strict=True) if not new}
+    current = dict(zip(frame["theme_id"].astype(int), frame["label"], strict=True))
+    for edit in getattr(model, "edits_", []):
+        if edit.get("edit") == "rename" and int(edit["theme_id"]) in current:
+            fixed[int(edit["theme_id"])] = str(current[int(edit["theme_id"])])
+    return fixed
 
 
 def _repeats(documents: pd.DataFrame) -> pd.Series:

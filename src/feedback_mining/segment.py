@@ -16,7 +16,8 @@ Methods (``segment.method``):
   follows ("and the courier...", "and I...").
 
 A piece shorter than ``segment.min_words`` words stays with its neighbour, so no fragment is
-too short to mean anything.
+too short to mean anything; a piece of only greetings, thanks or placeholders ("Hi team!",
+"[URL]") is dropped (see :mod:`feedback_mining.clean.noise`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from .clean.duplicates import embedding_keys
+from .clean.noise import content_text, has_content
 from .config import SegmentConfig
 from .errors import config_error
 
@@ -130,7 +132,9 @@ def split_text(texts: list[str], method: str = "clauses", min_words: int = 3) ->
         for s in sents:
             pieces += split_clauses(s) if method == "clauses" else [s]
         pieces = merge_short(pieces, min_words)
-        result.append(pieces or [text])
+        # "Hi team!", "Thanks in advance" or a lone "[URL]" is not a mention of anything
+        kept = [p for p in pieces if has_content(p)]
+        result.append(kept or pieces or [text])
     return result
 
 
@@ -158,7 +162,10 @@ def segment(documents: pd.DataFrame, config: SegmentConfig | None = None) -> pd.
             seg_texts.append(piece)
     key_texts = documents.loc[kept.index, "embed_text"].tolist() if (
         "embed_text" in documents.columns and config.method == "none") else seg_texts
-    keys, dup = embedding_keys([str(k) for k in key_texts])
+    # What is embedded leaves out placeholders, masks and @handles, so "[URL]" or "@brand"
+    # cannot pull unrelated mentions together into a theme.
+    key_texts = [content_text(str(k)) or str(k) for k in key_texts]
+    keys, dup = embedding_keys(key_texts)
     out = pd.DataFrame({"doc_id": doc_ids, "segment": pd.Series(index, dtype="int64"),
                         "text": seg_texts, "embed_key": keys})
     out.attrs["feedback_mining"] = {"segment": segment_stats(out, len(kept), dup)}

@@ -5,7 +5,8 @@
 - ``text_clean``: the normalised, redacted text the models see;
 - ``set_aside``: ``None`` for a kept row, else a reason code (``empty``, ``non_answer``,
   ``too_short``, ``gibberish_keyboard``, ``gibberish_no_vowels``, ``gibberish_repeated``,
-  ``language``);
+  ``language``, ``no_content``: only greetings, thanks, placeholders of redacted data,
+  masking tokens such as ``XXXX`` or @handles, see :mod:`.noise`);
 - ``language``: the detected language (when ``clean.language`` is ``drop`` or ``flag``);
 - ``duplicate``: True for a kept row that repeats an earlier one up to case, spacing,
   punctuation or a placeholder (it is still counted; it is only embedded once).
@@ -27,6 +28,7 @@ from ..config import CleanConfig
 from .duplicates import duplicate_key, embedding_keys
 from .junk import gibberish_reason, junk_reason
 from .language import LANGUAGE, detect_language
+from .noise import NO_CONTENT, has_content
 from .normalize import normalise
 from .pii import PiiRedactor, redactor_from_config
 
@@ -88,6 +90,10 @@ def clean_with_stats(
         cleaned, counts = redactor.transform(cleaned)
         redacted.update(counts)
         out["text"] = pd.Series(redactor.transform(raw)[0], index=out.index, dtype=object)
+
+    # After redaction, so a verbatim of only "[URL]" or "@brand thanks!" is seen as such.
+    reasons = [NO_CONTENT if r is None and not has_content(t) else r
+               for t, r in zip(cleaned, reasons, strict=True)]
 
     languages: list[str | None] | None = None
     if config.language != "keep":

@@ -1,7 +1,7 @@
 """Compare discovered themes with labels a user already has.
 
 ``cluster_scores`` is what ``benchmarks/themes.py`` and ``feedback-mining evaluate --labels``
-print: NMI and ARI between the themes and the labels, the share of texts without a theme and
+print: NMI, AMI and ARI between the themes and the labels, the share of texts without a theme and
 the number of themes.  Texts without a theme (id -1) count as one group of their own in NMI
 and ARI, which is how BERTopic's outlier class is usually scored.
 """
@@ -30,14 +30,19 @@ def cluster_scores(labels_true: Sequence, themes: Sequence[int]) -> dict[str, fl
 
     Returns
     -------
-    dict with keys ``nmi``, ``ari``, ``unassigned`` (share in [0, 1]), ``n_themes``, ``n_texts``.
+    dict with keys ``nmi``, ``ami`` (NMI adjusted for chance: many small themes do not
+    raise it), ``ari``, ``unassigned`` (share in [0, 1]), ``n_themes``, ``n_texts``.
 
     Examples
     --------
     >>> cluster_scores(["a", "a", "b", "b"], [0, 0, 1, -1])["unassigned"]
     0.25
     """
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+    from sklearn.metrics import (
+        adjusted_mutual_info_score,
+        adjusted_rand_score,
+        normalized_mutual_info_score,
+    )
 
     y = np.asarray([str(v) for v in labels_true], dtype=object)
     t = np.asarray(themes, dtype=np.int64)
@@ -49,6 +54,7 @@ def cluster_scores(labels_true: Sequence, themes: Sequence[int]) -> dict[str, fl
                           "Give a file whose label column is filled in.")
     return {
         "nmi": float(normalized_mutual_info_score(y, t)),
+        "ami": float(adjusted_mutual_info_score(y, t)),
         "ari": float(adjusted_rand_score(y, t)),
         "unassigned": float(np.mean(t == OUTLIER)),
         "n_themes": int(len(set(t[t != OUTLIER].tolist()))),
@@ -75,7 +81,7 @@ def evaluate_frame(frame: pd.DataFrame, label_column: str, *,
 
 def format_scores(scores: dict[str, float | int]) -> str:
     """One line a person reads: ``NMI 0.84  ARI 0.57  without a theme 0.0%  themes 135``."""
-    return (f"NMI {scores['nmi']:.3f}  ARI {scores['ari']:.3f}  "
+    return (f"NMI {scores['nmi']:.3f}  AMI {scores['ami']:.3f}  ARI {scores['ari']:.3f}  "
             f"without a theme {scores['unassigned']:.1%}  themes {scores['n_themes']}  "
             f"texts {scores['n_texts']}")
 

@@ -1,8 +1,9 @@
 """Two-level themes: parent themes over themes, and small themes folded into a sibling.
 
-A deck shows a handful of parent themes and drills into the themes under each.  Parents are
-found by Ward agglomerative clustering of the unit-length theme centroids, so they are
-deterministic and need no seed.  Small themes (fewer texts than ``min_size``) join their
+A deck shows the parent themes (the top level, 8 to 25 of them, as many as the data
+support) and drills into the themes under each.  Parents are found by Ward agglomerative
+clustering of the unit-length theme centroids, so they are deterministic; how many is chosen
+by the silhouette of the texts under each cut (:func:`auto_parent_groups`).  Small themes (fewer texts than ``min_size``) join their
 most similar sibling under the same parent when the cosine similarity of their centroids is
 at least ``merge_similarity``; a small theme with no sibling that close stays on its own.
 """
@@ -43,12 +44,63 @@ def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> n
         # parents of comparable breadth; average linkage left one parent holding most themes.
         groups = AgglomerativeClustering(n_clusters=p, linkage="ward").fit(
             _unit_rows(centroids)).labels_
+    return _by_size(np.asarray(groups), sizes)
+
+
+def _by_size(groups: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Renumber groups 0..P-1, 0 the largest (by texts), ties by first theme."""
     sizes = np.asarray(sizes)
     totals = {g: int(sizes[groups == g].sum()) for g in set(groups.tolist())}
     first = {g: int(np.flatnonzero(groups == g)[0]) for g in totals}
     order = sorted(totals, key=lambda g: (-totals[g], first[g]))
     mapping = {g: i for i, g in enumerate(order)}
     return np.array([mapping[g] for g in groups.tolist()], dtype=np.int64)
+
+
+def auto_parent_groups(centroids: np.ndarray, sizes: np.ndarray, text_theme: np.ndarray,
+                       embeddings: np.ndarray, *, low: int = 8, high: int = 25,
+                       sample: int = 2000, seed: int = 0, tolerance: float = 0.05
+                       ) -> np.ndarray:
+    """Parent of each theme, with the number of parents chosen from the data.
+
+    Ward's tree over the theme centroids is cut at every number of parents from ``low`` to
+    ``high``; each cut is judged by the silhouette of the *texts* under it (cosine, on a
+    seeded sample of at most ``sample`` texts), and the finest cut within ``tolerance``
+    of the best one is kept: on feedback with little structure the silhouette is nearly
+    flat, and the finer of two equally good cuts names more distinct problems.  With ``low`` themes
+    or fewer, every theme is its own parent.
+
+    ``text_theme`` is the row (0..K-1 into ``centroids``) of each text's theme, -1 for none.
+    Parent 0 is the largest.
+    """
+    k = len(centroids)
+    if k <= max(low, 1):
+        return _by_size(np.arange(k), sizes)
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from sklearn.metrics import silhouette_score
+
+    tree = linkage(_unit_rows(centroids).astype(np.float64), method="ward")
+    rows = np.flatnonzero(np.asarray(text_theme) >= 0)
+    if len(rows) > sample:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, sample, replace=False))
+    x = _unit_rows(np.asarray(embeddings)[rows])
+    distances = np.clip(1.0 - x @ x.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    theme_of = np.asarray(text_theme)[rows]
+    scored: list[tuple[int, float, np.ndarray]] = []
+    for p in range(low, min(high, k - 1) + 1):
+        groups = fcluster(tree, t=p, criterion="maxclust")
+        text_groups = groups[theme_of]
+        if len(set(text_groups.tolist())) < 2:
+            continue
+        score = float(silhouette_score(distances, text_groups, metric="precomputed"))
+        scored.append((len(set(groups.tolist())), score, groups))
+    if not scored:
+        return _by_size(np.arange(k), sizes)
+    best = max(s for _, s, _ in scored)
+    margin = tolerance * abs(best)
+    chosen = max((item for item in scored if item[1] >= best - margin), key=lambda it: it[0])
+    return _by_size(chosen[2] - 1, sizes)
 
 
 def small_theme_merges(centroids: np.ndarray, sizes: np.ndarray, parents: np.ndarray, *,

@@ -11,6 +11,8 @@ say) with ``ThemeModel(labeler=...)``.
 from __future__ import annotations
 
 import re
+
+import numpy as np
 from collections.abc import Sequence
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -36,12 +38,14 @@ GENERIC = frozenset({
     "absolutely", "definitely", "highly", "recommend", "totally", "super", "overall",
 })
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'&-]*[a-z0-9]|[a-z0-9]")
-_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens; apostrophes inside words are dropped ("don't" -> "dont")."""
-    return [t.replace("'", "") for t in _TOKEN.findall(_PLACEHOLDER.sub(" ", text).lower())]
+    """Lower-case word tokens; apostrophes inside words are dropped ("don't" -> "dont");
+    placeholders, masks, links and @handles are not words (:mod:`..clean.noise`)."""
+    from ..clean.noise import content_text
+
+    return [t.replace("'", "") for t in _TOKEN.findall(content_text(text).lower())]
 
 
 class PhraseAnalyzer:
@@ -148,3 +152,171 @@ def dedupe_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
         seen.setdefault(new.lower(), 1)
         out.append(new)
     return out
+
+
+# ---------------------------------------------------------------------- phrase labels
+# A label may not start with these (it would read as a fragment: "and the refund", "my
+# refund", "is late") ...
+_BAD_START = frozenset("""
+a an the and but or nor so because as if then than though although while whereas also
+of to in on at for with by from about into onto over under after before since until
+upon via per i me my mine we us our ours you your yours he him his she her hers it its
+they them their theirs this that these those is was are were be been being am has have had
+having do does did will would shall should can could may might must just really very
+quite pretty even which who whom whose there here some any every each all both
+""".split())
+# ... nor end with these ("refund has not", "colour of the", "arrived on", "app doesn't").
+_BAD_END = _BAD_START | frozenset("""
+not no never too so very really just still yet again more most less least much many
+what when where why how get got make made go going went please
+don't doesn't didn't isn't wasn't aren't weren't can't cannot couldn't won't wouldn't
+haven't hasn't hadn't shouldn't
+""".split())
+_CONTRACTED = frozenset("""
+i'm i've i'd i'll it's that's there's here's what's you're you've we're we've they're
+they've let's he's she's im ive id
+""".split())
+_BAD_END = _BAD_END | _CONTRACTED | frozenset("""
+like felt feel feels looked look looks seemed seem seems tried try wanted want
+""".split())
+_BAD_START = _BAD_START | _CONTRACTED | {"please", "pls", "plz"}
+_SPLIT = re.compile(r"[.!?;:,()\[\]\"…]+|\s[-–—]+\s")
+_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def phrase_words(text: str) -> list[list[str]]:
+    """Lower-case words of each clause of ``text`` (stop words kept, placeholders,
+    masks and handles removed)."""
+    from ..clean.noise import content_text
+
+    return [ws for part in _SPLIT.split(content_text(text).lower())
+            if (ws := _WORDS.findall(part))]
+
+
+def is_fragment(label: str) -> bool:
+    """True when ``label`` would not read as a name a person gives a problem: one word,
+    over six words, starting or ending on a function word ("and the refund", "colour of
+    the"), carrying a placeholder, mask or @handle, or made of numbers.
+
+    >>> [is_fragment(x) for x in ["Refund not received", "Runs small", "Heres",
+    ...                            "Ag and mother of", "Url", "30s 40s", "Xxxx account"]]
+    [False, False, True, True, True, True, True]
+    """
+    from ..clean.noise import content_text
+
+    if content_text(label) != label.strip() or re.search(r"(?i)\b(?:x{2,}|url)\b", label):
+        return True
+    words = _WORDS.findall(label.lower())
+    if not 2 <= len(words) <= 6:
+        return True
+    if words[0] in _BAD_START - {"no", "not"} or words[-1] in _BAD_END:
+        return True
+    if all(re.fullmatch(r"\d+\w{0,2}", w) for w in words):
+        return True
+    content = [w for w in words if w not in STOP and w not in KEEP and not w.isdigit()]
+    return not content
+
+
+class PhraseLabeler:
+    """Label a theme with the phrase its customers use most for it, 2 to 6 words long.
+
+    Every span of 2-6 words inside a clause of the theme's texts is a candidate when it
+    neither starts nor ends on a function word and holds one of the theme's key words
+    (class-based TF-IDF, ``keywords``).  A candidate scores by the share of the theme's
+    texts that use it, times the key-word weight it carries; with ``cue`` (a regular
+    expression, e.g. the problem words of :mod:`feedback_mining.score.kinds`), a phrase
+    that states the problem ("arrived late", "refund not received") wins over one that
+    only names the topic ("the delivery") when it is nearly as well supported.  A longer phrase replaces a shorter one inside it
+    when nearly as many texts use it.  When no phrase is used by two texts, the
+    :class:`KeyphraseLabeler` label is kept.
+
+    Parameters
+    ----------
+    cue : str or compiled pattern, optional
+        Phrases matching it are preferred when the best of them scores at least
+        ``cue_ratio`` times the best phrase.
+    max_texts : int
+        Texts read per theme (the first ones given: pass the most typical first).
+    """
+
+    def __init__(self, *, cue=None, cue_ratio: float = 0.5, max_words: int = 6,
+                 max_texts: int = 300):
+        self.cue = cue
+        self.cue_ratio = cue_ratio
+        self.max_words = max_words
+        self.max_texts = max_texts
+
+    def label(self, keywords: Sequence[tuple[str, float]], texts: Sequence[str] = ()) -> str:
+        fallback = KeyphraseLabeler(max_words=self.max_words).label(keywords, texts)
+        weights = self._word_weights(keywords)
+        docs = [phrase_words(t) for t in list(texts)[: self.max_texts]]
+        cue = re.compile(self.cue) if isinstance(self.cue, str) else self.cue
+        if not weights or len(docs) < 2:
+            return fallback
+        counts: dict[tuple[str, ...], int] = {}
+        for clauses in docs:
+            seen: set[tuple[str, ...]] = set()
+            for words in clauses:
+                for n in range(2, self.max_words + 1):
+                    for i in range(len(words) - n + 1):
+                        span = tuple(words[i : i + n])
+                        if span[0] in _BAD_START - {"no", "not", "never"} \
+                                or span[-1] in _BAD_END:
+                            continue
+                        if not any(w in weights for w in span) or len(set(span)) < n:
+                            continue
+                        seen.add(span)
+            for span in seen:
+                counts[span] = counts.get(span, 0) + 1
+        need = max(2, int(np.ceil(0.02 * len(docs))))
+        need_cue = max(2, int(np.ceil(0.01 * len(docs))))
+        scored: dict[tuple[str, ...], float] = {}
+        for span, df in counts.items():
+            stated = cue is not None and bool(cue.search(" ".join(span)))
+            if df < (need_cue if stated else need):
+                continue
+            if all(w in STOP or w in GENERIC or w in KEEP or w.isdigit() for w in span):
+                continue
+            # how much of the phrase is the theme's own words: "create an account" beats
+            # "don't know how to create", whose other words every theme uses
+            carried = sum(weights.get(w, 0.0) for w in set(span))
+            density = carried / len(span)
+            score = (df / len(docs)) * min(carried, 1.5) * np.sqrt(density)
+            scored[span] = score
+        if not scored:
+            return fallback
+        if cue is not None:
+            # a label that states the problem beats one that names the topic when it is
+            # nearly as well supported ("arrived late" over "the delivery"), not when only
+            # a stock phrase carries the cue ("don't know how to create")
+            stated = {span: v for span, v in scored.items() if cue.search(" ".join(span))}
+            if stated and max(stated.values()) >= self.cue_ratio * max(scored.values()):
+                scored = stated
+        best = max(scored, key=lambda s: (scored[s], len(s), s))
+        # widen to a longer phrase holding it when nearly as many texts use that
+        for span in sorted(scored, key=lambda s: (-len(s), s)):
+            if len(span) > len(best) and _contains(span, best) \
+                    and counts[span] >= 0.7 * counts[best]:
+                best = span
+                break
+        return _sentence_case(" ".join(best))
+
+    @staticmethod
+    def _word_weights(keywords: Sequence[tuple[str, float]]) -> dict[str, float]:
+        """Weight of each content word of the key phrases, the strongest 1.0."""
+        out: dict[str, float] = {}
+        phrases = [(p, w) for p, w in keywords if p and w > 0]
+        if not phrases:
+            return out
+        top = max(w for _, w in phrases)
+        for phrase, w in phrases:
+            for word in phrase.split():
+                if word in STOP or word in KEEP or word in GENERIC:
+                    continue
+                out[word] = max(out.get(word, 0.0), w / top)
+        return out
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))

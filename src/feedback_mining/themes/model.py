@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import ModelError, NotFittedError, config_error, input_error
 from .edit import ThemeEditsMixin
-from .hierarchy import parent_groups, small_theme_merges
+from .hierarchy import auto_parent_groups, parent_groups, small_theme_merges
 from .labels import KeyphraseLabeler, PhraseAnalyzer, dedupe_labels
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,13 @@ class ThemeModel(ThemeEditsMixin):
         Known themes (a TOML/YAML file, or a packaged name such as ``"returns_refunds"``).
         Texts similar enough to a known theme join it and keep its name; the others are
         clustered into new themes (``is_new`` True).  ``fit`` then needs ``encode``.
-    n_parents : int
-        Parent themes to group the themes under (two levels); 0 for no parents.
+    n_parents : int or None
+        Parent themes to group the themes under (two levels): ``None`` (default) chooses
+        how many from the data, between ``top_min`` and ``top_max``
+        (:func:`~.hierarchy.auto_parent_groups`); 0 for no parents; a number fixes it.
+    top_min, top_max : int
+        Bounds of the number of parent themes when ``n_parents`` is ``None``: the top level a
+        person reads in one sitting.
     merge_below : int
         Themes with fewer texts fold into their most similar sibling (same parent) when
         their centroids' cosine similarity is at least ``merge_similarity``; 0 means twice
@@ -104,7 +109,8 @@ class ThemeModel(ThemeEditsMixin):
     def __init__(self, *, seed: int = 42, min_theme_size: int = 0, method: str = "graph",
                  n_neighbors: int = 15, n_components: int = 5, n_keywords: int = 8,
                  n_examples: int = 3, reduce_outliers: bool = True,
-                 assign_threshold: float = 0.5, taxonomy=None, n_parents: int = 10,
+                 assign_threshold: float = 0.5, taxonomy=None, n_parents: int | None = None,
+                 top_min: int = 8, top_max: int = 25,
                  merge_below: int = 0, merge_similarity: float = 0.8, labeler=None):
         self.seed = seed
         self.min_theme_size = min_theme_size
@@ -117,6 +123,8 @@ class ThemeModel(ThemeEditsMixin):
         self.assign_threshold = assign_threshold
         self.taxonomy = taxonomy
         self.n_parents = n_parents
+        self.top_min = top_min
+        self.top_max = top_max
         self.merge_below = merge_below
         self.merge_similarity = merge_similarity
         self.labeler = labeler
@@ -133,8 +141,10 @@ class ThemeModel(ThemeEditsMixin):
         embeddings = _check_embeddings(texts, embeddings)
         if self.method not in METHODS:
             raise config_error("themes.method", f"one of {METHODS}", self.method)
-        if not isinstance(self.n_parents, (int, np.integer)) or self.n_parents < 0:
-            raise config_error("themes.n_parents", "0 (no parents) or more", self.n_parents)
+        if self.n_parents is not None and (
+                not isinstance(self.n_parents, (int, np.integer)) or self.n_parents < 0):
+            raise config_error("themes.n_parents", "None (chosen from the data), 0 (no "
+                               "parents) or more", self.n_parents)
         n = len(texts)
         min_size = self.min_theme_size or auto_min_theme_size(n)
         if min_size < 2:
@@ -205,8 +215,8 @@ class ThemeModel(ThemeEditsMixin):
             return labels
         centroids = np.vstack([_unit(embeddings[labels == t].mean(axis=0)) for t in ids])
         sizes = np.array([(labels == t).sum() for t in ids])
-        parents = parent_groups(centroids, sizes, self.n_parents) if self.n_parents \
-            else np.zeros(len(ids), dtype=np.int64)
+        parents = self._parents(centroids, sizes, labels, ids, embeddings) \
+            if self.n_parents != 0 else np.zeros(len(ids), dtype=np.int64)
         # a known theme is nobody's sibling: it is neither folded nor folded into
         parents = np.where([t in known for t in ids], -1 - np.arange(len(ids)), parents)
         merges = small_theme_merges(centroids, sizes, parents,
@@ -282,9 +292,20 @@ class ThemeModel(ThemeEditsMixin):
             deduped = dedupe_labels(frame["label"].tolist(), frame["keywords"].tolist())
             frame["label"] = np.where(new, deduped, frame["label"])  # known names stay as given
         self.themes_ = frame
-        self._describe_parents(texts, labels)
+        self._describe_parents(texts, labels, embeddings)
 
-    def _describe_parents(self, texts: list[str], labels: np.ndarray) -> None:
+    def _parents(self, centroids: np.ndarray, sizes: np.ndarray, labels: np.ndarray,
+                 ids: list[int], embeddings: np.ndarray) -> np.ndarray:
+        """Parent of each theme (row of ``ids``): a fixed number, or chosen from the data."""
+        if self.n_parents is not None:
+            return parent_groups(centroids, sizes, int(self.n_parents))
+        row = {t: i for i, t in enumerate(ids)}
+        text_theme = np.array([row.get(t, -1) for t in labels.tolist()])
+        return auto_parent_groups(centroids, sizes, text_theme, embeddings,
+                                  low=int(self.top_min), high=int(self.top_max), seed=self.seed)
+
+    def _describe_parents(self, texts: list[str], labels: np.ndarray,
+                          embeddings: np.ndarray) -> None:
         """Group the themes under ``n_parents`` parent themes and label each parent."""
         frame = self.themes_
         ids = frame["theme_id"].tolist()
@@ -292,12 +313,13 @@ class ThemeModel(ThemeEditsMixin):
             self.themes_ = frame.assign(parent_id=pd.Series(dtype=int),
                                         parent_label=pd.Series(dtype=object))
             return
-        if not self.n_parents:
+        if self.n_parents == 0:
             frame["parent_id"] = frame["theme_id"].astype(int)
             frame["parent_label"] = frame["label"]
             self.themes_ = frame[THEME_COLUMNS]
             return
-        parents = parent_groups(self.centroids_, frame["size"].to_numpy(), int(self.n_parents))
+        parents = self._parents(self.centroids_, frame["size"].to_numpy(), labels, ids,
+                                embeddings)
         parent_of = dict(zip(ids, parents.tolist(), strict=True))
         text_parent = np.array([parent_of.get(t, OUTLIER) for t in labels.tolist()])
         pids = sorted(set(parents.tolist()))
@@ -355,7 +377,7 @@ class ThemeModel(ThemeEditsMixin):
             "params": {k: getattr(self, k) for k in (
                 "seed", "min_theme_size", "method", "n_neighbors", "n_components",
                 "n_keywords", "n_examples", "reduce_outliers", "assign_threshold", "n_parents",
-                "merge_below", "merge_similarity")} | {"taxonomy": self._taxonomy_ref()},
+                "top_min", "top_max", "merge_below", "merge_similarity")} | {"taxonomy": self._taxonomy_ref()},
             "themes": self.themes_.to_dict(orient="records"),
             "edits": list(getattr(self, "edits_", [])),
         }

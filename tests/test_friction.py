@@ -1,0 +1,175 @@
+"""Friction themes an analyst would present: a top level sized for a reader, friction apart
+from praise, labels that are not fragments, and no theme made of noise."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import feedback_mining as fm
+from feedback_mining.clean import clean
+from feedback_mining.score.kinds import mention_kinds, reports_problem
+from feedback_mining.themes.hierarchy import auto_parent_groups
+from feedback_mining.themes.labels import PhraseLabeler, is_fragment
+
+FAST = ["embed.model=hashing", "sentiment.method=vader", "themes.min_theme_size=8"]
+
+COMPLAINTS = [
+    "my refund never arrived and nobody answers",
+    "the refund has not been paid after three weeks, terrible",
+    "still no refund, awful service",
+    "refund missing from my bank account, very disappointed",
+]
+PRAISE = [
+    "I love the soft fabric, wonderful quality",
+    "the fabric is lovely and soft, great purchase",
+    "beautiful soft fabric, I am so happy with it",
+    "gorgeous fabric, feels amazing and soft",
+]
+
+
+def _run(frame: pd.DataFrame, *extra: str) -> fm.Result:
+    cfg = fm.Config().with_overrides([*FAST, *extra])
+    return fm.Pipeline(cfg).run(fm.load(frame, text="text", id="id"))
+
+
+def _frame(rows: list[str], seed: int = 0) -> pd.DataFrame:
+    random.Random(seed).shuffle(rows)
+    return pd.DataFrame({"id": [f"r{i}" for i in range(len(rows))], "text": rows})
+
+
+def test_praise_never_ranks_as_friction_and_friction_quotes_complaints():
+    rng = random.Random(1)
+    rows = [rng.choice(COMPLAINTS) + rng.choice(["", ".", "!"]) for _ in range(40)]
+    rows += [rng.choice(PRAISE) + rng.choice(["", ".", "!"]) for _ in range(60)]
+    result = _run(_frame(rows))
+    # the praise theme is the bigger one, yet the friction ranking is about refunds
+    assert len(result.themes), "a friction theme was expected"
+    top = result.themes.iloc[0]
+    assert "refund" in top["label"].lower()
+    for _, row in result.themes.iterrows():
+        for quote in list(row["examples"]) + list(row["negative_examples"]):
+            assert "fabric" not in quote.lower(), f"praise quoted as friction: {quote!r}"
+    # what customers like holds the fabric, and never a complaint
+    assert len(result.praise) and "fabric" in result.praise.iloc[0]["label"].lower()
+    for quotes in result.praise["examples"]:
+        assert not any("refund" in q.lower() for q in quotes)
+    # every mention has a kind, and the friction volume counts only friction mentions
+    assert set(result.segments["kind"]) <= {"friction", "praise", "neutral"}
+    n_friction = (result.segments["kind"] == "friction").sum()
+    assert result.themes["mentions"].sum() == n_friction
+
+
+def test_mention_kinds_keep_polite_complaints_as_friction():
+    texts = ["Please help, the refund was promised but never paid",
+             "No problems at all, the refund was quick, thank you so much",
+             "How long does a refund take?", "I ordered a medium"]
+    kinds = mention_kinds(texts, np.array([0.3, 0.9, 0.0, 0.0]))
+    assert kinds.tolist() == ["friction", "praise", "friction", "neutral"]
+    assert reports_problem("the courier never came") and not reports_problem("fits well")
+
+
+def _many_topics(n_topics: int, per_topic: int, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    vocab = [f"w{i}x" for i in range(n_topics * 6)]
+    rows = []
+    for k in range(n_topics):
+        words = vocab[6 * k: 6 * k + 6]
+        for _ in range(per_topic):
+            picked = rng.sample(words, 4)
+            rows.append(f"the {picked[0]} {picked[1]} was not {picked[2]} {picked[3]}")
+    return rows
+
+
+def test_top_level_is_sized_for_a_reader():
+    result = _run(_frame(_many_topics(40, 12)), "themes.min_theme_size=5")
+    n_detail = result.model.themes_["theme_id"].nunique()
+    n_top = result.model.themes_["parent_id"].nunique()
+    assert n_detail > 25, "the planted data should give more themes than a reader takes in"
+    assert 8 <= n_top <= 25
+    assert len(result.themes) <= 25
+    # the detail is there to drill down into, each under a top-level theme
+    detail = result.subthemes[result.subthemes["kind"] == "friction"]
+    assert set(detail["parent_id"].dropna().astype(int)) <= set(result.themes["theme_id"])
+
+
+def test_auto_parent_groups_stays_in_bounds_and_is_deterministic():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(5, 16))
+    # 60 themes around 5 broad directions
+    centroids = np.vstack([centres[i % 5] + 0.3 * rng.normal(size=16) for i in range(60)])
+    text_theme = np.repeat(np.arange(60), 10)
+    emb = centroids[text_theme] + 0.2 * rng.normal(size=(600, 16))
+    sizes = np.full(60, 10)
+    a = auto_parent_groups(centroids, sizes, text_theme, emb, low=8, high=25)
+    b = auto_parent_groups(centroids, sizes, text_theme, emb, low=8, high=25)
+    assert 8 <= len(set(a.tolist())) <= 25 and a.tolist() == b.tolist()
+    few = auto_parent_groups(centroids[:6], sizes[:6], text_theme[:60], emb[:60])
+    assert sorted(set(few.tolist())) == list(range(6))  # 6 themes: each its own parent
+
+
+@pytest.mark.parametrize("label,fragment", [
+    ("Refund not received", False), ("Runs small", False), ("Colour differs from photo", False),
+    ("Driver could not find address", False), ("Heres", True), ("Url", True),
+    ("30s 40s", True), ("Xxxx account", True), ("And the refund", True),
+    ("Colour of the", True), ("App doesn't", True), ("[URL] link", True),
+    ("Refund was promised but never paid by anyone", True),
+])
+def test_fragment_check(label, fragment):
+    assert is_fragment(label) is fragment
+
+
+def test_phrase_labels_state_the_problem():
+    texts = ["my parcel arrived late again", "parcel arrived late, the box was fine",
+             "the parcel arrived late and cold", "delivery of the parcel took ages",
+             "parcel arrived late twice this month", "the parcel came"]
+    keywords = [("parcel", 1.0), ("arrived late", 0.8), ("late", 0.6), ("delivery", 0.3)]
+    from feedback_mining.score.kinds import STATED_PROBLEM
+
+    label = PhraseLabeler(cue=STATED_PROBLEM).label(keywords, texts)
+    assert label == "Parcel arrived late"
+    assert not is_fragment(label)
+
+
+def test_labels_of_a_run_are_not_fragments(feedback, fast_config):
+    cfg = fast_config.with_overrides(["sentiment.method=vader"])
+    result = fm.run(fm.load(feedback, text="comment", id="response_id"), config=cfg)
+    labels = result.themes["label"].tolist() + result.subthemes["label"].tolist()
+    flagged = [x for x in labels if is_fragment(x)]
+    assert len(flagged) <= len(labels) / 20, flagged
+    assert len(set(result.themes["label"])) == len(result.themes)
+
+
+def test_placeholders_handles_and_thanks_never_form_a_theme():
+    rng = random.Random(3)
+    noise = ["@ShopHelp [URL]", "Thank you support!", "Hi team, thanks!", "[URL] [URL]",
+             "XXXX XXXX", "@ShopHelp thanks a lot"]
+    rows = [rng.choice(noise) for _ in range(30)]
+    rows += [rng.choice(COMPLAINTS) + " [URL]" for _ in range(30)]
+    rows += [f"@ShopHelp the courier never came, see [URL] {i}" for i in range(30)]
+    frame = pd.DataFrame({"id": [f"r{i}" for i in range(len(rows))], "text": rows})
+    result = _run(frame)
+    docs = result.documents.set_index("id").loc[frame["id"]]
+    noise_rows = docs.iloc[:30]
+    # every content-free verbatim is set aside with a reason ("XXXX XXXX" reads as a
+    # repeated-character mash first), and counted
+    assert noise_rows["set_aside"].notna().all()
+    assert docs.iloc[30:]["set_aside"].isna().all()
+    by_reason = result.summary["set_aside_by_reason"]
+    assert by_reason["no_content"] == (noise_rows["set_aside"] == "no_content").sum() >= 20
+    assert sum(by_reason.values()) == 30
+    labels = " ".join(result.themes["label"].tolist() + result.subthemes["label"].tolist()
+                      + result.model.themes_["label"].tolist()).lower()
+    for token in ("url", "shophelp", "xxxx", "thank"):
+        assert token not in labels, labels
+    keywords = " ".join(" ".join(k) for k in result.themes["keywords"]).lower()
+    assert "url" not in keywords and "shophelp" not in keywords
+
+
+def test_no_content_reason_in_clean():
+    out = clean(pd.DataFrame({"text": ["Thanks!!", "Hi @brand", "Had a question.",
+                                       "Thanks, but the refund never came"]}))
+    assert out["set_aside"].tolist() == ["no_content", "no_content", "no_content", None]
