@@ -69,6 +69,7 @@ def test_run_command_writes_the_deck_when_asked(tmp_path, feedback):
     out = tmp_path / "out"
     res = runner.invoke(app, ["run", "-i", str(src), "--text", "comment", "--date", "submitted_at",
                               "-o", str(out), "-q", "--set", "embed.model=hashing",
+                              "--set", "sentiment.method=vader",
                               "--set", "themes.min_theme_size=8",
                               "--set", 'output.formats=["parquet", "pptx", "html"]'])
     assert res.exit_code == 0, res.output

@@ -52,7 +52,8 @@ def _majority(result, frame):
 
 @pytest.fixture(scope="module")
 def fitted():
-    cfg = fm.Config().with_overrides(["embed.model=hashing", "themes.min_theme_size=8"])
+    cfg = fm.Config().with_overrides(["embed.model=hashing", "sentiment.method=vader",
+                                       "themes.min_theme_size=8"])
     frame = make_feedback()
     return cfg, frame, Pipeline(cfg).run(_load(frame))
 
