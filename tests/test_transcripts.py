@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from feedback_mining.clean.transcripts import load_transcripts, read_transcripts
+from feedback_mining.clean.transcripts import read_transcripts
 from feedback_mining.config import InputConfig
+from feedback_mining.io.readers import load_transcripts
 
 CHAT = """[10:02] Agent: Hello, my name is Sam, how can I help you today?
 [10:02] Customer: hi

@@ -146,7 +146,7 @@ def record_result(url: str | Path, result, *, period: str | None = None,
             table = theme_table(sub_segs, sub_docs, model_themes,
                                 score_type=result.summary.get("score_type"),
                                 sentiment=cfg.sentiment, config=cfg.score)
-        out[name] = record(url, table, period=name, run_id=run_id, summary=result.summary)
+        out[name] = record(url, table, period=name, run_id=run_id, summary=result.summary.to_dict())
     return out
 
 

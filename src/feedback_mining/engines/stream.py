@@ -133,7 +133,7 @@ class Chunks:
 
 def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
     """The delimiter when the file is UTF-8 text that pandas can read in chunks."""
-    from ..io.readers import _sniff_delimiter
+    from ..io.tables import _sniff_delimiter
 
     if cfg.encoding and cfg.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
         return None

@@ -19,7 +19,7 @@ from ..io.writers import _to_writable, atomic_write, neutralise_formulas, safe_c
 from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 PERCENT = {"share", "share_negative", "share_positive", "share_prev", "share_last",
            "share_change", "share_change_ci_low", "share_change_ci_high", "priority_volume",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import config_error, input_error
+from .keywords import theme_keywords
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -110,8 +111,6 @@ class ThemeEditsMixin:
         the others get new ids; each part gets keywords, examples and a label of its own.
         """
         from sklearn.cluster import KMeans
-
-        from .model import theme_keywords
 
         row = self._row_of(theme_id)
         if not isinstance(n_themes, (int, np.integer)) or n_themes < 2:

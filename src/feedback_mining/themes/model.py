@@ -23,6 +23,7 @@ import pandas as pd
 from ..errors import ModelError, NotFittedError, config_error, input_error
 from .edit import ThemeEditsMixin
 from .hierarchy import parent_groups, small_theme_merges
+from .keywords import theme_keywords
 from .labels import KeyphraseLabeler, PhraseAnalyzer, dedupe_labels
 
 log = logging.getLogger(__name__)
@@ -408,30 +409,6 @@ class ThemeModel(ThemeEditsMixin):
 
 
 # ---------------------------------------------------------------------- helpers
-def theme_keywords(texts: Sequence[str], labels: np.ndarray, ids: Sequence[int],
-                   n_keywords: int) -> dict[int, list[tuple[str, float]]]:
-    """Class-based TF-IDF key phrases per theme (BERTopic's c-TF-IDF)."""
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    if not ids:
-        return {}
-    joined = [" \n ".join(texts[j] for j in np.flatnonzero(labels == t)) for t in ids]
-    vec = CountVectorizer(analyzer=PhraseAnalyzer())
-    try:
-        counts = vec.fit_transform(joined)
-    except ValueError:  # no phrase at all (digits, symbols)
-        return {t: [] for t in ids}
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts)
-    words = vec.get_feature_names_out()
-    out: dict[int, list[tuple[str, float]]] = {}
-    for row, t in enumerate(ids):
-        scores = ctfidf[row].toarray().ravel()
-        order = np.lexsort((words, -scores))[:n_keywords]
-        out[t] = [(str(words[k]), float(scores[k])) for k in order if scores[k] > 0]
-    return out
-
-
 def _check_embeddings(texts: list[str], embeddings: np.ndarray) -> np.ndarray:
     embeddings = np.asarray(embeddings, dtype=np.float32)
     if embeddings.ndim != 2 or embeddings.shape[0] != len(texts):
