@@ -22,8 +22,9 @@ from .errors import InputError
 from .result import Result, RunSummary, clean_counts, load_result
 from .score import overall, score_themes
 from .sentiment import polarity
-from .themes import OUTLIER, ThemeModel
+from .themes import OUTLIER, ThemeModel, theme_model_from_config
 from .themes.fast import fit_kmeans_model
+from .themes.geometry import representative
 from .themes.stable import ThemeChanges, check_embedder, embedder_signature, update_model
 
 log = logging.getLogger("feedback_mining")
@@ -174,13 +175,7 @@ class Pipeline:
         eng, th = cfg.engine, cfg.themes
         if self.model is None:
             clusterer = "kNN graph + Louvain" if th.method == "graph" else "UMAP + HDBSCAN"
-            model = ThemeModel(seed=th.seed, min_theme_size=th.min_theme_size,
-                               method=th.method, n_neighbors=th.n_neighbors,
-                               n_components=th.n_components, n_keywords=th.n_keywords,
-                               n_examples=th.n_examples, reduce_outliers=th.reduce_outliers,
-                               taxonomy=th.taxonomy or None, n_parents=th.n_parents,
-                               merge_below=th.merge_below,
-                               merge_similarity=th.merge_similarity)
+            model = theme_model_from_config(th)
             fitted_on = len(texts)
             if fast:
                 idx = np.arange(len(texts))
@@ -339,7 +334,7 @@ def _worker_config(cfg: Config, embedder: Embedder, fast: bool) -> Config:
 
 def _transform_in_blocks(model: ThemeModel, embeddings: np.ndarray,
                          block: int = 100_000) -> np.ndarray:
-    return np.concatenate([model.transform(embeddings[i:i + block])
+    return np.concatenate([model.predict(embeddings[i:i + block])
                            for i in range(0, len(embeddings), block)]) if len(embeddings) \
         else np.zeros(0, dtype=int)
 
@@ -355,17 +350,8 @@ def _negative_examples(segments: pd.DataFrame, theme_ids: np.ndarray, embeddings
         idx = np.flatnonzero((theme_ids == tid) & negative)
         if not len(idx) or row >= len(model.centroids_):
             continue
-        sims = embeddings[idx] @ model.centroids_[row]
-        lengths = np.array([len(texts[i]) for i in idx])
-        readable = (lengths >= 20) & (lengths <= 300)
-        picked: list[str] = []
-        for k in np.lexsort((idx, -sims, ~readable)):
-            text = str(texts[idx[k]])
-            if text.strip().lower() not in {p.strip().lower() for p in picked}:
-                picked.append(text)
-            if len(picked) == cfg.themes.n_examples:
-                break
-        out[int(tid)] = picked
+        out[int(tid)] = representative(texts, embeddings, idx, model.centroids_[row],
+                                       cfg.themes.n_examples)
     return out
 
 

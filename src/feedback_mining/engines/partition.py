@@ -25,6 +25,7 @@ from ..embed import Embedder, make_embedder
 from ..io.readers import ATTRS_KEY
 from ..segment import segment
 from ..sentiment import make_scorer
+from ..themes.geometry import assign
 
 _CACHE: dict[str, object] = {}
 _LOCK = threading.Lock()
@@ -82,16 +83,6 @@ def embedder_for(spec: PartitionSpec) -> Embedder:
 def scorer_for(spec: PartitionSpec):
     key = "sentiment:" + json.dumps(spec.config.to_dict()["sentiment"], sort_keys=True)
     return _cached(key, lambda: make_scorer(spec.config.sentiment))
-
-
-def assign(embeddings: np.ndarray, centroids: np.ndarray, theme_ids: np.ndarray,
-           threshold: float) -> np.ndarray:
-    """Nearest centroid above ``threshold``, else -1 (what ThemeModel.transform does)."""
-    if len(centroids) == 0 or len(embeddings) == 0:
-        return np.full(len(embeddings), -1, dtype=int)
-    sims = embeddings @ centroids.T
-    best = sims.argmax(axis=1)
-    return np.where(sims.max(axis=1) >= threshold, theme_ids[best], -1).astype(int)
 
 
 def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResult:

@@ -89,7 +89,7 @@ def _read_bytes(data: bytes, suffix: str, where: str, sheet: str | None,
             stripped = text.lstrip()
             lines = not stripped.startswith("[")
             return pd.read_json(io.StringIO(text), lines=lines, dtype=False)
-        sep = delimiter or _sniff_delimiter(text, suffix)
+        sep = delimiter or sniff_delimiter(text, suffix)
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             na_values=[""], engine="python" if len(sep) > 1 else "c")
     except InputError:
@@ -147,7 +147,7 @@ def _decode(data: bytes, where: str, encoding: str | None) -> str:
     return str((preferred or plausible)[0])
 
 
-def _sniff_delimiter(text: str, suffix: str) -> str:
+def sniff_delimiter(text: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
     sample = text[:65536]

@@ -14,12 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import config_error, input_error
+from .geometry import unit
 from .keywords import theme_keywords
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return (v / n if n else v).astype(np.float32)
 
 
 class ThemeEditsMixin:
@@ -74,7 +70,7 @@ class ThemeEditsMixin:
         frame = self.themes_
         sizes = frame["size"].to_numpy()[rows].astype(float)
         keep = rows[0]
-        centroid = _unit((self.centroids_[rows] * sizes[:, None]).sum(axis=0))
+        centroid = unit((self.centroids_[rows] * sizes[:, None]).sum(axis=0))
         by_size = [rows[i] for i in np.argsort(-sizes, kind="stable")]
         keywords: list[str] = []
         for r in by_size:
@@ -146,7 +142,7 @@ class ThemeEditsMixin:
         rows, cents = [], []
         for tid in new_ids:
             members = np.flatnonzero(local == tid)
-            centroid = _unit(embeddings[members].mean(axis=0))
+            centroid = unit(embeddings[members].mean(axis=0))
             sims = embeddings[members] @ centroid
             examples = list(dict.fromkeys(texts[members[i]] for i in np.argsort(-sims)))
             kw = keywords.get(tid, [])
