@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..config import SCORE_TYPES, InputConfig
+from ..config import InputConfig
 from ..errors import input_error
 from .tables import PARQUET_SUFFIXES, SUPPORTED, read_table  # noqa: F401 - also read from here
 
@@ -76,11 +76,6 @@ def load(
 
 def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig) -> pd.DataFrame:
     """Like :func:`load`, with the mapping given as an :class:`InputConfig`."""
-    if cfg.score_type is not None and cfg.score_type not in SCORE_TYPES:
-        raise input_error(
-            "score type", f"one of {', '.join(SCORE_TYPES)}", repr(cfg.score_type),
-            "Use nps for 0-10 scores, csat or rating for 1-5 scores.",
-        )
     if cfg.score is not None and cfg.score_type is None:
         cfg.score_type = "nps"  # refined below from the range of the values
         guess = True

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import config_error
 from .geometry import unit_rows
 
 
@@ -20,9 +19,6 @@ def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> n
 
     ``P`` is ``min(n_parents, n_themes)``; every parent has at least one theme.
     """
-    if not isinstance(n_parents, (int, np.integer)) or n_parents < 1:
-        raise config_error("themes.n_parents", "an integer >= 1 (0 turns parents off)",
-                           n_parents)
     k = len(centroids)
     if k == 0:
         return np.zeros(0, dtype=np.int64)

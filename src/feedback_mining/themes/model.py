@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,6 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2
-METHODS = ("graph", "hdbscan")
 
 
 def auto_min_theme_size(n_texts: int) -> int:
@@ -150,15 +150,9 @@ class ThemeModel(ThemeEditsMixin, BaseEstimator):
         """
         texts = [str(t) for t in texts]
         embeddings = _check_embeddings(texts, embeddings)
-        if self.method not in METHODS:
-            raise config_error("themes.method", f"one of {METHODS}", self.method)
-        if not isinstance(self.n_parents, (int, np.integer)) or self.n_parents < 0:
-            raise config_error("themes.n_parents", "0 (no parents) or more", self.n_parents)
+        _check_params(self)
         n = len(texts)
         min_size = self.min_theme_size or auto_min_theme_size(n)
-        if min_size < 2:
-            raise config_error("themes.min_theme_size", "at least 2 (or 0 for automatic)",
-                               self.min_theme_size)
         self.min_theme_size_ = min_size
         self._fit_texts, self._fit_embeddings = texts, embeddings  # for split(); not saved
         known, known_names = self._match_taxonomy(embeddings, encode)
@@ -403,6 +397,17 @@ class ThemeModel(ThemeEditsMixin, BaseEstimator):
 
 
 _CODE_PARAMS = ("labeler", "clusterer")  # objects: given, never saved
+
+
+def _check_params(model: ThemeModel) -> None:
+    """The parameters that are also run settings, checked by the settings' own rules
+    (config.py declares them once: choices, ranges)."""
+    from ..config import ThemesConfig, check_setting
+
+    settings = {f.name for f in fields(ThemesConfig)} - {"taxonomy"}
+    for name, value in model.get_params(deep=False).items():
+        if name in settings:
+            check_setting(ThemesConfig, name, value)
 
 
 def check_fitted(model: ThemeModel) -> None:
