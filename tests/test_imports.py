@@ -80,13 +80,13 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def _graph(type_only: bool = False) -> dict[str, set[str]]:
+def import_graph(type_only: bool = False) -> dict[str, set[str]]:
     modules = _modules()
     return {n: _imports(n, p, modules, type_only=type_only) for n, p in modules.items()}
 
 
 def test_the_package_imports_have_no_circle():
-    cycle = _cycle(_graph())
+    cycle = _cycle(import_graph())
     assert cycle is None, "import circle: " + " -> ".join(cycle or [])
 
 
@@ -99,7 +99,7 @@ def test_stages_and_reports_never_import_what_composes_them():
     # Type-only imports included: a report reads a Result, it never needs the pipeline.
     above = {"feedback_mining.pipeline", "feedback_mining.evaluate", "feedback_mining.jobs",
              "feedback_mining.cli"}
-    graph = _graph(type_only=True)
+    graph = import_graph(type_only=True)
     wrong = {m: sorted(deps & above) for m, deps in graph.items()
              if deps & above and m not in above | {"feedback_mining"}}
     assert wrong == {}
