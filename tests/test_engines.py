@@ -26,7 +26,7 @@ def _cfg(*extra):
 
 def _same(a, b):
     pd.testing.assert_frame_equal(a.documents, b.documents)
-    pd.testing.assert_frame_equal(a.segments, b.segments)
+    pd.testing.assert_frame_equal(a.mentions, b.mentions)
     pd.testing.assert_frame_equal(a.themes, b.themes)
 
 

@@ -44,7 +44,7 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
     result = Pipeline(fast_config).run(_load(feedback))
     written = result.save(tmp_path / "out")
     names = sorted(p.name for p in written)
-    tables = ["themes", "documents", "segments", "theme_segments", "trend"]
+    tables = ["themes", "documents", "mentions", "theme_segments", "trend"]
     assert names == sorted([f"{t}.{ext}" for t in tables for ext in ("csv", "parquet")]
                            + ["themes.xlsx", "summary.json"])
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
@@ -97,7 +97,7 @@ def test_real_minilm_end_to_end_on_the_sample():
 
 def test_themes_carry_their_most_typical_complaints(feedback, fast_config):
     result = Pipeline(fast_config.with_overrides(["sentiment.method=vader"])).run(_load(feedback))
-    segs = result.segments
+    segs = result.mentions
     for row in result.themes.itertuples(index=False):
         negative = set(segs[(segs.theme_id == row.theme_id) & (segs.sentiment < -0.05)]["text"])
         assert set(row.negative_examples) <= negative

@@ -43,3 +43,21 @@ def test_summary_reads_as_attributes_and_as_a_mapping():
     assert RunSummary.from_dict(as_json) == summary
     with pytest.raises(KeyError):
         summary["no_such_key"]
+
+
+def test_the_old_names_of_mentions_still_work_with_a_warning(tmp_path):
+    result = sample_result()
+    with pytest.warns(DeprecationWarning, match="Result.mentions"):
+        old = result.segments
+    assert old is result.mentions
+    with pytest.warns(DeprecationWarning, match="mentions_without_theme"):
+        assert result.summary["segments_without_theme"] == result.summary.mentions_without_theme
+    # a folder saved by 0.1: segments.csv and the old summary keys
+    result.save(tmp_path, formats=["csv"])
+    (tmp_path / "mentions.csv").rename(tmp_path / "segments.csv")
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    summary["segments"] = summary.pop("mentions")
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    back = fm.load_result(tmp_path)
+    assert len(back.mentions) == len(result.mentions)
+    assert back.summary.mentions == result.summary.mentions

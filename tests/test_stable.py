@@ -97,8 +97,8 @@ def test_second_run_keeps_known_ids_and_reports_the_new_theme(fitted):
     # the planted theme went to a new theme, the old themes kept their ids
     assert _majority(second, shifted)["crash"] in new_ids
     # a verbatim seen in both runs is (almost always) in the theme with the same id
-    a = first.segments[["text", "theme_id"]].drop_duplicates("text")
-    b = second.segments[["text", "theme_id"]].drop_duplicates("text")
+    a = first.mentions[["text", "theme_id"]].drop_duplicates("text")
+    b = second.mentions[["text", "theme_id"]].drop_duplicates("text")
     both = a.merge(b, on="text", suffixes=("_1", "_2"))
     assert len(both) >= 50
     assert (both["theme_id_1"] == both["theme_id_2"]).mean() >= 0.85

@@ -130,7 +130,7 @@ class Pipeline:
                                                               rows.embeddings.shape[1])["name"],
                            sentiment_method=run_cfg.sentiment.method,
                            path=("fast" if fast else "default", why), clock=clock)
-        return Result(themes=table, documents=documents, segments=segments, summary=summary,
+        return Result(themes=table, documents=documents, mentions=segments, summary=summary,
                       config=cfg, model=themes.model, theme_segments=scores.theme_segments,
                       trend=scores.trend)
 
@@ -278,10 +278,10 @@ def _summary(rows: _Rows, segments: pd.DataFrame, documents: pd.DataFrame,
         rows_kept=int(kept.sum()),
         rows_set_aside=int((~kept).sum()),
         set_aside_by_reason={str(k): int(v) for k, v in set_aside.items()},
-        segments=int(len(segments)),
+        mentions=int(len(segments)),
         **clean_counts(rows.stats["clean"], rows.stats["segment"], len(segments), rows.meta),
         themes=int(len(themes)),
-        segments_without_theme=int((segments["theme_id"] == OUTLIER).sum()),
+        mentions_without_theme=int((segments["theme_id"] == OUTLIER).sum()),
         score_type=score_type,
         segment_columns=segment_columns,
         embedding_model=embedding_model,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import warnings
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ class RunSummary(MutableMapping[str, Any]):
     rows_kept: int = 0
     rows_set_aside: int = 0
     set_aside_by_reason: dict[str, int] = field(default_factory=dict)
-    segments: int = 0
+    mentions: int = 0  # pieces of verbatims (sentences or clauses)
     redacted_by_type: dict[str, int] = field(default_factory=dict)
     rows_redacted: int = 0
     duplicate_verbatims: int = 0
@@ -55,7 +56,7 @@ class RunSummary(MutableMapping[str, Any]):
     languages: dict[str, int] | None = None
     transcripts: dict[str, int] | None = None
     themes: int = 0
-    segments_without_theme: int = 0
+    mentions_without_theme: int = 0
     score_type: str | None = None
     segment_columns: list[str] = field(default_factory=list)
     embedding_model: str = ""
@@ -78,6 +79,9 @@ class RunSummary(MutableMapping[str, Any]):
         return key in _FIELDS and not (key in _OPTIONAL and getattr(self, key) is None)
 
     def __getitem__(self, key: str) -> Any:
+        if key in _RENAMED:
+            _renamed(f"summary[{key!r}]", f"summary[{_RENAMED[key]!r}]")
+            key = _RENAMED[key]
         if self._is_key(key):
             return getattr(self, key)
         if key in self.extra:
@@ -112,11 +116,21 @@ class RunSummary(MutableMapping[str, Any]):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunSummary:
         """Read the JSON form back; unknown keys go to ``extra``."""
+        data = {_RENAMED.get(k, k): v for k, v in data.items()}  # a summary.json of 0.1
         known = {k: v for k, v in data.items() if k in _FIELDS}
         return cls(**known, extra={k: v for k, v in data.items() if k not in _FIELDS})
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(RunSummary) if f.name != "extra")
+# "segment" now means a customer group only (segment columns, theme_segments); the pieces of
+# a verbatim are "mentions".  The old names work, with a DeprecationWarning, until 0.3.
+_RENAMED = {"segments": "mentions", "segments_without_theme": "mentions_without_theme"}
+
+
+def _renamed(old: str, new: str) -> None:
+    warnings.warn(f"{old} is now {new} (the pieces of a verbatim are 'mentions'; 'segment' "
+                  "means a customer group); the old name goes in version 0.3.",
+                  DeprecationWarning, stacklevel=3)
 
 
 @dataclass
@@ -130,8 +144,9 @@ class Result:
     documents : DataFrame
         One row per input row, in input order: cleaned text, why it was set aside (if it
         was), its theme and sentiment.
-    segments : DataFrame
-        One row per segment of a kept verbatim, with its theme and sentiment.
+    mentions : DataFrame
+        One row per mention: a piece (sentence or clause) of a kept verbatim, with its theme
+        and sentiment.  ``segments`` is the deprecated name.
     summary : RunSummary
         Counts (read, kept, set aside by reason, themes...) and headline figures; reads like
         a dict (``result.summary["rows_kept"]``).
@@ -147,14 +162,25 @@ class Result:
 
     themes: pd.DataFrame
     documents: pd.DataFrame
-    segments: pd.DataFrame
+    mentions: pd.DataFrame
     summary: RunSummary
     config: Config
     model: ThemeModel | None = field(default=None, repr=False)
     theme_segments: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     trend: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
-    TABLES = ("themes", "documents", "segments", "theme_segments", "trend")
+    TABLES = ("themes", "documents", "mentions", "theme_segments", "trend")
+
+    @property
+    def segments(self) -> pd.DataFrame:
+        """Deprecated name of :attr:`mentions`."""
+        _renamed("Result.segments", "Result.mentions")
+        return self.mentions
+
+    @segments.setter
+    def segments(self, value: pd.DataFrame) -> None:
+        _renamed("Result.segments", "Result.mentions")
+        self.mentions = value
 
     def __post_init__(self) -> None:
         if not isinstance(self.summary, RunSummary):
@@ -162,7 +188,7 @@ class Result:
 
     # -------------------------------------------------------------- outputs
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write themes.csv, documents.csv, segments.csv, theme_segments.csv and trend.csv
+        """Write themes.csv, documents.csv, mentions.csv, theme_segments.csv and trend.csv
         into ``folder``."""
         folder = Path(folder)
         return [write_csv(getattr(self, name), folder / f"{name}.csv") for name in self.TABLES]
@@ -244,8 +270,8 @@ class Result:
             f"rows read: {s['rows_read']}, kept: {s['rows_kept']}, set aside: {s['rows_set_aside']}"
             + (" (" + ", ".join(f"{k}: {v}" for k, v in s["set_aside_by_reason"].items()) + ")"
                if s["set_aside_by_reason"] else ""),
-            f"segments: {s['segments']}, themes: {s['themes']}, "
-            f"segments without a theme: {s['segments_without_theme']}",
+            f"mentions: {s['mentions']}, themes: {s['themes']}, "
+            f"mentions without a theme: {s['mentions_without_theme']}",
         ]
         lines += _clean_summary_lines(s)
         if "path" in s:
@@ -259,7 +285,7 @@ class Result:
             new = ", ".join(f"{t['theme_id']} {t['label']!r}" for t in ch["new"]) or "none"
             lines.append(f"new themes: {new}; merges: {len(ch['merges'])}; splits: "
                          f"{len(ch['splits'])}; known themes kept: {ch['assigned_known']} "
-                         f"segments, new themes: {ch['assigned_new']}")
+                         f"mentions, new themes: {ch['assigned_new']}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -319,7 +345,7 @@ def _clean_summary_lines(s: RunSummary) -> list[str]:
                      + (" (" + ", ".join(f"{k}: {v}" for k, v in red.items()) + ")" if red
                         else ""))
         lines.append(f"duplicate verbatims (counted, embedded once): {s['duplicate_verbatims']}, "
-                     f"verbatims split into several segments: {s['verbatims_segmented']}, "
+                     f"verbatims split into several mentions: {s['verbatims_segmented']}, "
                      f"distinct texts embedded: {s['distinct_texts_embedded']}")
     if "transcripts" in s:
         t = s["transcripts"]
@@ -354,6 +380,8 @@ def load_result(folder: str | Path) -> Result:
     tables = {}
     for name in Result.TABLES:
         parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+        if name == "mentions" and not (parquet.is_file() or csv.is_file()):
+            parquet, csv = folder / "segments.parquet", folder / "segments.csv"  # saved by 0.1
         if parquet.is_file():
             frame = pd.read_parquet(parquet)
         elif csv.is_file():
@@ -376,7 +404,7 @@ def load_result(folder: str | Path) -> Result:
         docs["set_aside"] = docs["set_aside"].astype(object).where(docs["set_aside"].notna(), None)
     if "theme_ids" in docs and docs["theme_ids"].map(lambda v: isinstance(v, list)).all():
         docs["theme_ids"] = docs["theme_ids"].map(lambda v: [int(x) for x in v])
-    return Result(themes=tables["themes"], documents=docs, segments=tables["segments"],
+    return Result(themes=tables["themes"], documents=docs, mentions=tables["mentions"],
                   summary=RunSummary.from_dict(summary), config=config,
                   theme_segments=tables["theme_segments"], trend=tables["trend"])
 

@@ -1,6 +1,6 @@
 """The Excel workbook: a sheet per table, frozen header, filters, fitted widths, formats.
 
-Sheets: Themes, Documents, Segments, Trend (when the data has dates), one "By <segment>"
+Sheets: Themes, Documents, Mentions, Trend (when the data has dates), one "By <segment>"
 sheet per segment column, and Summary.  Numbers stay numbers with a display format
 (percentages as percent, scores with one decimal...).  Every text cell, list joined to
 text, column name and sheet name that starts like a formula (``=``, ``+``, ``-``, ``@``...)
@@ -56,7 +56,7 @@ def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
     sheets = {
         "Themes": result.themes,
         "Documents": result.documents,
-        "Segments": result.segments,
+        "Mentions": result.mentions,
     }
     trend = C.trend_table(result)
     if not trend.empty:
