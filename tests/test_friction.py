@@ -58,8 +58,8 @@ def test_praise_never_ranks_as_friction_and_friction_quotes_complaints():
     for quotes in result.praise["examples"]:
         assert not any("refund" in q.lower() for q in quotes)
     # every mention has a kind, and the friction volume counts only friction mentions
-    assert set(result.segments["kind"]) <= {"friction", "praise", "neutral"}
-    n_friction = (result.segments["kind"] == "friction").sum()
+    assert set(result.mentions["kind"]) <= {"friction", "praise", "neutral"}
+    n_friction = (result.mentions["kind"] == "friction").sum()
     assert result.themes["mentions"].sum() == n_friction
 
 

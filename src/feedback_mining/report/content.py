@@ -1,4 +1,4 @@
-"""What every report shows, computed once from a :class:`~feedback_mining.pipeline.Result`.
+"""What every report shows, computed once from a :class:`~feedback_mining.result.Result`.
 
 The deck, the HTML page, the workbook and the plots draw on these functions, so they show
 the same figures.  Metric columns are optional: a column that a run did not produce (no
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 
 def _num(fmt: str) -> Callable[[Any], str]:

@@ -1,6 +1,6 @@
 """The Excel workbook: a sheet per table, frozen header, filters, fitted widths, formats.
 
-Sheets: Themes, Documents, Segments, Trend (when the data has dates), one "By <segment>"
+Sheets: Themes, Documents, Mentions, Trend (when the data has dates), one "By <segment>"
 sheet per segment column, and Summary.  Numbers stay numbers with a display format
 (percentages as percent, scores with one decimal...).  Every text cell, list joined to
 text, column name and sheet name that starts like a formula (``=``, ``+``, ``-``, ``@``...)
@@ -19,7 +19,7 @@ from ..io.writers import _to_writable, atomic_write, neutralise_formulas, safe_c
 from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 PERCENT = {"share", "share_negative", "share_positive", "share_prev", "share_last",
            "share_change", "share_change_ci_low", "share_change_ci_high", "priority_volume",
@@ -56,7 +56,7 @@ def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
     sheets = {
         "Themes": result.themes,
         "Documents": result.documents,
-        "Segments": result.segments,
+        "Mentions": result.mentions,
     }
     trend = C.trend_table(result)
     if not trend.empty:

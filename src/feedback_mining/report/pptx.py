@@ -28,7 +28,7 @@ from . import content as C
 from .fit import LINE_HEIGHT, fit_emu
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 WIDE = (12192000, 6858000)  # 13.333 x 7.5 inches in EMU: 16:9
 TITLE_PT = 28

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import ScoreConfig, SentimentConfig
+from ..themes.geometry import distinct, typical_order, unit
 from ..themes.labels import PhraseLabeler, dedupe_labels
 from .kinds import FRICTION, PRAISE, STATED_PROBLEM
 
@@ -109,7 +110,7 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
     """One row per group: ``theme_id``, ``label``, ``keywords``, ``examples`` (the most
     typical mentions, closest to the group's centroid) and ``negative_examples`` (the most
     typical negative ones)."""
-    from ..themes.model import theme_keywords
+    from ..themes.keywords import theme_keywords
 
     fixed = fixed or {}
     ids = sorted(set(groups.tolist()))
@@ -118,41 +119,18 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
     rows = []
     for t in ids:
         members = np.flatnonzero(groups == t)
-        order = _typical(texts, embeddings, members)
+        order = typical_order(texts, embeddings, members,
+                              unit(embeddings[members].mean(axis=0)))
         typical = [texts[i] for i in order]
         negative = [texts[i] for i in order
                     if sentiment is not None and sentiment[i] < negative_below]
         label = fixed.get(int(t)) or labeler.label(keywords.get(t, []), typical)
         rows.append({"theme_id": int(t), "label": label,
                      "keywords": [w for w, _ in keywords.get(t, [])],
-                     "examples": _distinct(typical, n_examples),
-                     "negative_examples": _distinct(negative, n_examples)})
+                     "examples": distinct(typical, n_examples),
+                     "negative_examples": distinct(negative, n_examples)})
     return pd.DataFrame(rows, columns=["theme_id", "label", "keywords", "examples",
                                        "negative_examples"])
-
-
-def _typical(texts: list[str], embeddings: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """``members`` from the most to the least typical (cosine to their centroid), readable
-    lengths (20-300 characters) first."""
-    centroid = embeddings[members].mean(axis=0)
-    norm = float(np.linalg.norm(centroid))
-    sims = embeddings[members] @ (centroid / norm if norm else centroid)
-    lengths = np.array([len(texts[i]) for i in members])
-    readable = (lengths >= 20) & (lengths <= 300)
-    return members[np.lexsort((members, -sims, ~readable))]
-
-
-def _distinct(texts: list[str], n: int) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    for text in texts:
-        key = " ".join(text.lower().split())
-        if key not in seen:
-            out.append(text)
-            seen.add(key)
-        if len(out) == n:
-            break
-    return out
 
 
 def _rank_by_volume(table: pd.DataFrame) -> pd.DataFrame:

@@ -3,22 +3,17 @@
 A deck shows the parent themes (the top level, 8 to 25 of them, as many as the data
 support) and drills into the themes under each.  Parents are found by Ward agglomerative
 clustering of the unit-length theme centroids, so they are deterministic; how many is chosen
-by the silhouette of the texts under each cut (:func:`auto_parent_groups`).  Small themes (fewer texts than ``min_size``) join their
-most similar sibling under the same parent when the cosine similarity of their centroids is
-at least ``merge_similarity``; a small theme with no sibling that close stays on its own.
+by the silhouette of the texts under each cut (:func:`auto_parent_groups`).  Small themes
+(fewer texts than ``min_size``) join their most similar sibling under the same parent when
+the cosine similarity of their centroids is at least ``merge_similarity``; a small theme
+with no sibling that close stays on its own.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..errors import config_error
-
-
-def _unit_rows(m: np.ndarray) -> np.ndarray:
-    m = np.asarray(m, dtype=np.float32)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return m / np.where(norms == 0, 1.0, norms)
+from .geometry import unit_rows
 
 
 def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> np.ndarray:
@@ -26,9 +21,6 @@ def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> n
 
     ``P`` is ``min(n_parents, n_themes)``; every parent has at least one theme.
     """
-    if not isinstance(n_parents, (int, np.integer)) or n_parents < 1:
-        raise config_error("themes.n_parents", "an integer >= 1 (0 turns parents off)",
-                           n_parents)
     k = len(centroids)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
@@ -43,7 +35,7 @@ def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> n
         # Ward on unit vectors (euclidean there is a monotone function of cosine) gives
         # parents of comparable breadth; average linkage left one parent holding most themes.
         groups = AgglomerativeClustering(n_clusters=p, linkage="ward").fit(
-            _unit_rows(centroids)).labels_
+            unit_rows(centroids)).labels_
     return _by_size(np.asarray(groups), sizes)
 
 
@@ -79,11 +71,11 @@ def auto_parent_groups(centroids: np.ndarray, sizes: np.ndarray, text_theme: np.
     from scipy.cluster.hierarchy import fcluster, linkage
     from sklearn.metrics import silhouette_score
 
-    tree = linkage(_unit_rows(centroids).astype(np.float64), method="ward")
+    tree = linkage(unit_rows(centroids).astype(np.float64), method="ward")
     rows = np.flatnonzero(np.asarray(text_theme) >= 0)
     if len(rows) > sample:
         rows = np.sort(np.random.default_rng(seed).choice(rows, sample, replace=False))
-    x = _unit_rows(np.asarray(embeddings)[rows])
+    x = unit_rows(np.asarray(embeddings)[rows])
     distances = np.clip(1.0 - x @ x.T, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
     theme_of = np.asarray(text_theme)[rows]
@@ -111,7 +103,7 @@ def small_theme_merges(centroids: np.ndarray, sizes: np.ndarray, parents: np.nda
     """
     if min_size <= 1 or len(centroids) < 2:
         return {}
-    c = _unit_rows(centroids)
+    c = unit_rows(centroids)
     sizes = np.asarray(sizes).astype(np.int64).copy()
     alive = np.ones(len(c), dtype=bool)
     out: dict[int, int] = {}
@@ -135,3 +127,17 @@ def small_theme_merges(centroids: np.ndarray, sizes: np.ndarray, parents: np.nda
             target = out[target]
         out[row] = target
     return out
+
+
+def choose_parents(centroids: np.ndarray, sizes: np.ndarray, labels: np.ndarray,
+                   ids: list[int], embeddings: np.ndarray, *, n_parents: int | None,
+                   low: int = 8, high: int = 25, seed: int = 0) -> np.ndarray:
+    """Parent of each theme (row of ``ids``): ``n_parents`` of them, or, with ``None``, as
+    many as the data support between ``low`` and ``high`` (:func:`auto_parent_groups`).
+    ``labels`` is the theme id of each text (-1 for none)."""
+    if n_parents is not None:
+        return parent_groups(centroids, sizes, int(n_parents))
+    row = {t: i for i, t in enumerate(ids)}
+    text_theme = np.array([row.get(t, -1) for t in np.asarray(labels).tolist()])
+    return auto_parent_groups(centroids, sizes, text_theme, embeddings, low=int(low),
+                              high=int(high), seed=seed)

@@ -11,10 +11,9 @@ say) with ``ThemeModel(labeler=...)``.
 from __future__ import annotations
 
 import re
-
-import numpy as np
 from collections.abc import Sequence
 
+import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Words that carry meaning in feedback even though generic stop lists drop them.
@@ -226,9 +225,9 @@ class PhraseLabeler:
     texts that use it, times the key-word weight it carries; with ``cue`` (a regular
     expression, e.g. the problem words of :mod:`feedback_mining.score.kinds`), a phrase
     that states the problem ("arrived late", "refund not received") wins over one that
-    only names the topic ("the delivery") when it is nearly as well supported.  A longer phrase replaces a shorter one inside it
-    when nearly as many texts use it.  When no phrase is used by two texts, the
-    :class:`KeyphraseLabeler` label is kept.
+    only names the topic ("the delivery") when it is nearly as well supported.  A longer
+    phrase replaces a shorter one inside it when nearly as many texts use it.  When no
+    phrase is used by two texts, the :class:`KeyphraseLabeler` label is kept.
 
     Parameters
     ----------
