@@ -131,10 +131,11 @@ class CachedEmbedder(Embedder):
         os.replace(tmp, self._path)
 
 
-def run_ours(frame: pd.DataFrame, embedder: Embedder, seed: int):
-    """``fm.run`` with default settings on the raw texts; the verbatims' detail and top ids."""
+def run_ours(frame: pd.DataFrame, embedder: Embedder, seed: int, settings: list[str]):
+    """``fm.run`` with default settings (or ``settings``) on the raw texts; the verbatims'
+    detail and top ids."""
     data = frame.assign(id=[f"r{i}" for i in range(len(frame))])
-    cfg = fm.Config().with_overrides([f"themes.seed={seed}"])
+    cfg = fm.Config().with_overrides([f"themes.seed={seed}", *settings])
     result = fm.Pipeline(cfg, embedder=embedder).run(fm.load(data, text="text", id="id"))
     docs = result.documents.set_index("id").loc[data["id"]]
     detail = docs["theme_id"].fillna(-1).astype(int).to_numpy()
@@ -193,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", default=["banking77_test", "bitext", "clinc150_test"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--no-bertopic", action="store_true")
+    parser.add_argument("--set", dest="settings", action="append", default=[],
+                        metavar="KEY=VALUE", help="a setting other than the default (to compare)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
     if not args.data.exists():
@@ -208,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         y, coarse = frame["label"].astype(str).to_numpy(), frame["coarse"].astype(str).to_numpy()
         for seed in args.seeds:
             start = time.perf_counter()
-            result, detail, top = run_ours(frame, embedder, seed)
+            result, detail, top = run_ours(frame, embedder, seed, args.settings)
             seconds = time.perf_counter() - start
             for level, ids, truth in (("detail", detail, y), ("top", top, coarse)):
                 s = cluster_scores(truth, ids)

@@ -56,8 +56,9 @@ def test_duplicates_share_an_embed_key_but_keep_their_rows():
     d = docs(["Refund is late!", "refund is LATE", "Refund is late [ORDER_ID]", "Wrong size"])
     seg = segment(d, SegmentConfig(method="none"))
     assert len(seg) == 4  # volume never shrinks
-    assert seg["embed_key"].nunique() == 3
-    assert seg.attrs["feedback_mining"]["segment"]["duplicate_segments"] == 1
+    # a placeholder is not embedded, so the third is the first one's near-duplicate too
+    assert seg["embed_key"].nunique() == 2
+    assert seg.attrs["feedback_mining"]["segment"]["duplicate_segments"] == 2
 
 
 def test_unknown_method():

@@ -119,8 +119,10 @@ def test_renamed_labels_survive_a_rerun(fitted, tmp_path):
     meta["themes"][0]["label"] = "Refunds (renamed by analyst)"
     (folder / "model.json").write_text(json.dumps(meta))
     result = Pipeline(cfg, model=ThemeModel.load(folder)).run(_load(_with_new_theme(seed=2)))
-    labels = result.themes.set_index("theme_id")["label"]
-    assert labels[target] == "Refunds (renamed by analyst)"
+    detail = result.subthemes[result.subthemes["kind"] == "friction"]
+    assert detail.set_index("theme_id")["label"][target] == "Refunds (renamed by analyst)"
+    named = result.mentions[result.mentions["theme_id"] == target]["theme_label"]
+    assert len(named) and (named == "Refunds (renamed by analyst)").all()
     result.model.save(folder)
     again = ThemeModel.load(folder)
     assert again.themes_.set_index("theme_id")["label"][target] == "Refunds (renamed by analyst)"

@@ -34,4 +34,5 @@ def test_banking77_themes_meet_the_floor_with_readable_labels():
     base = model.themes_["label"].str.replace(r" \(.*\)$", "", regex=True)
     assert base.str.split().str.len().between(1, 6).all()
     assert (base.str.split().str.len() >= 2).mean() >= 0.9  # nearly all are phrases
-    assert model.themes_["parent_id"].nunique() == 10
+    # the top level a reader takes in one sitting, as many as the data support
+    assert 8 <= model.themes_["parent_id"].nunique() <= 25

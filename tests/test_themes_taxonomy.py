@@ -76,9 +76,12 @@ def test_taxonomy_needs_the_embedder_and_a_valid_file(tmp_path):
 def test_pipeline_uses_the_taxonomy_setting(tmp_path, feedback, fast_config):
     cfg = fast_config.with_overrides([f'themes.taxonomy="{write_taxonomy(tmp_path)}"'])
     result = fm.Pipeline(cfg).run(feedback.rename(columns={"comment": "text"}))
-    row = result.themes[result.themes["label"] == "Return label missing"]
-    assert len(row) == 1 and not bool(row["is_new"].iloc[0])
-    assert {"parent_id", "parent_label"} <= set(result.themes.columns)
+    detail = result.subthemes
+    row = detail[detail["label"] == "Return label missing"]
+    assert len(row) >= 1 and not row["is_new"].any()
+    assert {"parent_id", "parent_label"} <= set(detail.columns)
+    # the known theme is a top-level friction row of its own here (fewer than 8 themes)
+    assert "Return label missing" in result.themes["label"].tolist()
     assert np.isfinite(result.themes["share"]).all()
 
 

@@ -108,8 +108,12 @@ class Pipeline:
 
         rows = self._per_row_stages(chunks, run_cfg, embedder, after_chunk)
         clock.lap("load, clean, segment, embed, sentiment")
+        # a saved model's names stay as they are, run after run (its new themes get names)
+        fixed, fixed_parents = _fixed_labels(self.model) if self.model is not None else ({}, {})
         themes = self._themes(rows, cfg, embedder, fast)
         clock.lap("themes")
+        if self.model is None:
+            fixed, _ = _fixed_labels(themes.model, all_names=False)
         segments, documents = _attach_themes(rows, themes.model, themes.theme_ids, cfg)
         score_type = rows.meta.get("score_type") or cfg.input.score_type
         segment_cols = [c for c in rows.meta.get("segments", cfg.input.segments)
@@ -119,7 +123,8 @@ class Pipeline:
                             sentiment=cfg.sentiment, config=cfg.score,
                             n_keywords=cfg.themes.n_keywords,
                             n_examples=cfg.themes.n_examples,
-                            fixed_labels=_fixed_labels(themes.model))
+                            fixed_labels=fixed, fixed_parent_labels=fixed_parents)
+        _name_model_themes(themes.model, views, segments, documents)
         table = views.themes
         clock.lap("score")
 
@@ -345,17 +350,45 @@ def _transform_in_blocks(model: ThemeModel, embeddings: np.ndarray,
         else np.zeros(0, dtype=int)
 
 
-def _fixed_labels(model: ThemeModel) -> dict[int, str]:
-    """Theme labels a person gave: a taxonomy's names and the analyst's renames."""
+def _fixed_labels(model: ThemeModel, *, all_names: bool = True
+                  ) -> tuple[dict[int, str], dict[int, str]]:
+    """Theme and parent names that must not change: every name of a saved model
+    (``all_names``), else a taxonomy's names and the analyst's renames."""
     frame = model.themes_
-    fixed = {int(t): str(lab) for t, lab, new in zip(
-        frame["theme_id"], frame["label"], frame.get("is_new", [True] * len(frame)),
-        strict=True) if not new}
-    current = dict(zip(frame["theme_id"].astype(int), frame["label"], strict=True))
+    ids = frame["theme_id"].astype(int).tolist()
+    if all_names:
+        return (dict(zip(ids, frame["label"].astype(str), strict=True)),
+                dict(zip(frame["parent_id"].astype(int), frame["parent_label"].astype(str),
+                         strict=True)))
+    fixed = {t: str(lab) for t, lab, new in zip(
+        ids, frame["label"], frame.get("is_new", [True] * len(frame)), strict=True) if not new}
+    current = dict(zip(ids, frame["label"], strict=True))
     for edit in getattr(model, "edits_", []):
         if edit.get("edit") == "rename" and int(edit["theme_id"]) in current:
             fixed[int(edit["theme_id"])] = str(current[int(edit["theme_id"])])
-    return fixed
+    return fixed, {}
+
+
+def _name_model_themes(model: ThemeModel, views, mentions: pd.DataFrame,
+                       documents: pd.DataFrame) -> None:
+    """Give the model's themes the names of their friction rows (what a saved model, the
+    mentions and the documents then carry), where they have one."""
+    sub = views.subthemes
+    friction = sub[sub["kind"] == "friction"]
+    names = dict(zip(friction["theme_id"].astype(int), friction["label"], strict=True))
+    parents = dict(zip(views.themes["theme_id"].astype(int), views.themes["label"],
+                       strict=True))
+    frame = model.themes_
+    frame["label"] = [names.get(int(t), lab) for t, lab in zip(frame["theme_id"],
+                                                                frame["label"], strict=True)]
+    frame["parent_label"] = [parents.get(int(p), lab) for p, lab in zip(
+        frame["parent_id"], frame["parent_label"], strict=True)]
+    labels = dict(zip(frame["theme_id"].astype(int), frame["label"], strict=True))
+    mentions["theme_label"] = [labels.get(int(t), "(no theme)") for t in mentions["theme_id"]]
+    unnamed = documents["theme_label"].isin(["(set aside)", "(no theme)"])
+    documents["theme_label"] = documents["theme_label"].where(
+        unnamed, documents["theme_id"].map(lambda t: labels.get(int(t), "(no theme)")
+                                        if pd.notna(t) else "(no theme)"))
 
 
 def _copy_input(cfg, unit_column: str | None = None):

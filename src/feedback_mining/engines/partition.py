@@ -25,7 +25,7 @@ from ..embed import Embedder, make_embedder
 from ..io.readers import ATTRS_KEY
 from ..segment import segment
 from ..sentiment import make_scorer
-from ..themes.geometry import assign
+from ..themes.geometry import assign, unit_rows
 
 _CACHE: dict[str, object] = {}
 _LOCK = threading.Lock()
@@ -108,10 +108,33 @@ def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResu
     sentiment = scorer_for(spec).score(texts, embeddings if same_space else None) if texts \
         else np.zeros(0)
     segments = segments.assign(sentiment=np.asarray(sentiment, dtype=float))
+    embeddings = in_context(embeddings, segments["doc_id"].to_numpy(),
+                            cfg.segment.context)
     if spec.centroids is not None:
         segments["assigned"] = assign(embeddings, spec.centroids, spec.theme_ids, spec.threshold)
     return PartitionResult(documents=documents, segments=segments,
                            embeddings=np.asarray(embeddings, dtype=np.float32), stats=stats)
+
+
+def in_context(embeddings: np.ndarray, doc_ids: np.ndarray, weight: float) -> np.ndarray:
+    """Each mention's embedding plus ``weight`` times its verbatim's (the unit mean of the
+    verbatim's mentions), back to unit length; a one-mention verbatim is unchanged.
+
+    >>> e = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    >>> in_context(e, np.array(["a", "a", "b"]), 1.0).astype(float).round(3).tolist()
+    [[0.924, 0.383], [0.383, 0.924], [1.0, 0.0]]
+    """
+    if weight <= 0 or len(embeddings) == 0:
+        return embeddings
+    codes, uniques = pd.factorize(pd.Series(doc_ids))
+    sums = np.zeros((len(uniques), embeddings.shape[1]), dtype=np.float64)
+    np.add.at(sums, codes, embeddings)
+    counts = np.bincount(codes, minlength=len(uniques))
+    if (counts <= 1).all():
+        return embeddings
+    doc = unit_rows(sums)[codes]
+    mixed = np.where((counts[codes] > 1)[:, None], embeddings + weight * doc, embeddings)
+    return unit_rows(mixed)
 
 
 def combine(parts: list[PartitionResult]

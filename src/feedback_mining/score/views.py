@@ -47,18 +47,22 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
                 embeddings: np.ndarray, *, score_type: str | None,
                 segment_columns: list[str], sentiment: SentimentConfig,
                 config: ScoreConfig, n_keywords: int = 8, n_examples: int = 3,
-                labeler=None, fixed_labels: dict[int, str] | None = None) -> Views:
+                labeler=None, fixed_labels: dict[int, str] | None = None,
+                fixed_parent_labels: dict[int, str] | None = None) -> Views:
     """Score the friction and praise views of the themes.
 
-    ``segments`` needs ``text``, ``theme_id``, ``parent_id``, ``sentiment`` and ``kind``;
-    ``embeddings`` are the segments' (same rows).  ``fixed_labels`` are theme labels a person
-    gave (a taxonomy's names, renames): they are kept as they are in the detail.
+    ``segments`` (the mentions) need ``text``, ``theme_id``, ``parent_id``, ``sentiment``
+    and ``kind``; ``embeddings`` are theirs (same rows).  ``fixed_labels`` (theme id ->
+    name) and ``fixed_parent_labels`` (parent id -> name) are names that must not change:
+    a taxonomy's, an analyst's renames, a saved model's.
     """
     from . import score_themes
 
     fixed_labels = fixed_labels or {}
-    parent_names = model_themes.drop_duplicates("parent_id").set_index("parent_id")[
-        "parent_label"].to_dict() if len(model_themes) else {}
+    fixed_parent_labels = fixed_parent_labels or {}
+    is_new = dict(zip(model_themes["theme_id"].astype(int),
+                      model_themes.get("is_new", pd.Series(True, index=model_themes.index)),
+                      strict=True))
     out: dict[tuple[str, str], pd.DataFrame] = {}
     extra: dict[str, object] = {}
     for kind in (FRICTION, PRAISE):
@@ -67,10 +71,10 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
             group = segments[key].to_numpy(dtype=int)
             mask = rows & (group != OUTLIER)
             sub = segments[mask].assign(theme_id=group[mask])
-            fixed = fixed_labels if level == "detail" else {}
             table = describe_groups(sub["text"].tolist(), group[mask], embeddings[mask],
                                     kind=kind, n_keywords=n_keywords, n_examples=n_examples,
-                                    labeler=labeler, fixed=fixed,
+                                    labeler=labeler,
+                                    fixed=fixed_labels if level == "detail" else {},
                                     sentiment=sub["sentiment"].to_numpy(float),
                                     negative_below=sentiment.negative_below)
             scores = score_themes(sub, documents, table, score_type=score_type,
@@ -81,17 +85,22 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
                 ranked = _rank_by_volume(ranked)
             ranked = ranked.merge(table[["theme_id", "negative_examples"]], on="theme_id",
                                   how="left")
-            ranked.insert(1, "kind", kind)
-            if level == "top":
-                ranked["topic"] = ranked["theme_id"].map(parent_names)
-            else:
-                parent = dict(zip(segments["theme_id"], segments["parent_id"], strict=False))
+            ranked.insert(3, "kind", kind)
+            parent = dict(zip(segments["theme_id"], segments["parent_id"], strict=False))
+            if level == "detail":
+                ranked["is_new"] = ranked["theme_id"].map(is_new).astype(bool)
                 ranked["parent_id"] = ranked["theme_id"].map(parent).astype("Int64")
+            else:
+                children: dict[int, list[int]] = {}
+                for t, p in parent.items():
+                    children.setdefault(int(p), []).append(int(t))
+                ranked["is_new"] = [any(is_new.get(c, True) for c in children.get(int(p), []))
+                                    for p in ranked["theme_id"]]
             out[(kind, level)] = ranked
             if kind == FRICTION and level == "top":
                 extra = {"theme_segments": scores.theme_segments, "trend": scores.trend}
     for kind in (FRICTION, PRAISE):
-        _name_parents(out[(kind, "top")], out[(kind, "detail")])
+        _name_parents(out[(kind, "top")], out[(kind, "detail")], fixed_parent_labels)
     _dedupe(out)
     for kind in (FRICTION, PRAISE):
         top = out[(kind, "top")].set_index("theme_id")["label"].to_dict()
@@ -141,24 +150,23 @@ def _rank_by_volume(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _name_parents(top: pd.DataFrame, detail: pd.DataFrame, max_words: int = 6) -> None:
-    """A top-level theme is named after its two largest themes ("Late delivery and missing
-    items"), or its largest alone when both names do not fit in ``max_words``: the names of
-    narrow themes state a problem more often than a name found for a broad one."""
+def _name_parents(top: pd.DataFrame, detail: pd.DataFrame,
+                  fixed: dict[int, str]) -> None:
+    """A top-level row takes the name of its largest theme of the same kind: the name of a
+    narrow theme states a problem more often than a name found for a broad one ("Late
+    delivery" over "Food delivery"); a name in ``fixed`` (a saved model's) is kept."""
     for i, parent in top["theme_id"].items():
+        if int(parent) in fixed:
+            top.at[i, "label"] = fixed[int(parent)]
+            continue
         children = detail[detail["parent_id"] == parent].sort_values(
             ["mentions", "theme_id"], ascending=[False, True])
-        names = [str(x) for x in children["label"].tolist()]
-        if len(names) < 2:
-            continue
-        first, second = names[0], names[1]
-        joined = f"{first} and {second[:1].lower()}{second[1:]}"
-        if second.lower() in first.lower() or len(joined.split()) > max_words:
-            joined = first
-        top.at[i, "label"] = joined
+        if len(children):
+            top.at[i, "label"] = str(children["label"].iloc[0])
 
 
 def _dedupe(tables: dict[tuple[str, str], pd.DataFrame]) -> None:
-    """No two rows of one kind and level share a label."""
+    """No two rows of one kind and level share a label (a parent named after its largest
+    theme shares that theme's name across levels, on purpose)."""
     for table in tables.values():
         table["label"] = dedupe_labels(table["label"].tolist(), table["keywords"].tolist())

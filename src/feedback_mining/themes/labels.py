@@ -280,7 +280,8 @@ class PhraseLabeler:
             # "don't know how to create", whose other words every theme uses
             carried = sum(weights.get(w, 0.0) for w in set(span))
             density = carried / len(span)
-            score = (df / len(docs)) * min(carried, 1.5) * np.sqrt(density)
+            strongest = max(weights.get(w, 0.0) for w in span)
+            score = (df / len(docs)) * min(carried, 1.5) * np.sqrt(density) * strongest
             scored[span] = score
         if not scored:
             return fallback
