@@ -108,6 +108,9 @@ SchedulerOpt = Annotated[str | None, Opt("--scheduler", help="Dask scheduler tcp
                                          "without it --engine dask starts a local cluster.")]
 CheckpointOpt = Annotated[Path | None, Opt("--checkpoint-dir", help="Keep per-chunk results "
                                            "here so a killed job resumes where it stopped.")]
+TaxonomyOpt = Annotated[str | None, Opt(
+    "--taxonomy", help="Known themes, found beside the new ones: a TOML/YAML file or a shipped "
+    "name (returns_refunds). Same as --set themes.taxonomy=...")]
 VerboseOpt = Annotated[bool, Opt("--verbose", "-v")]
 QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar, warnings only.")]
 
@@ -150,7 +153,7 @@ def run(
     = None,
     no_history: Annotated[bool, Opt("--no-history", help="Do not record this run.")] = False,
     engine: EngineOpt = None, scheduler: SchedulerOpt = None,
-    checkpoint_dir: CheckpointOpt = None,
+    checkpoint_dir: CheckpointOpt = None, taxonomy: TaxonomyOpt = None,
     sample: Annotated[bool, Opt(help="Run on the bundled review sample.")] = False,
     verbose: VerboseOpt = False, quiet: QuietOpt = False,
 ) -> None:
@@ -161,6 +164,8 @@ def run(
     with _one_line_errors(verbose, quiet) as logs:
         cfg = build_config(config, input_, output, text, id_, score, score_type, date, segment,
                            overrides)
+        if taxonomy is not None:
+            cfg.set("themes.taxonomy", taxonomy)
         cfg = _engine_flags(cfg, engine, scheduler, checkpoint_dir, quiet)
         if history is not None:
             cfg.set("history.url", history)
@@ -188,7 +193,7 @@ def fit(
     text: TextOpt = None, id_: IdOpt = None, score: ScoreOpt = None,
     score_type: ScoreTypeOpt = None, date: DateOpt = None, segment: SegmentOpt = None,
     overrides: SetOpt = None, engine: EngineOpt = None, scheduler: SchedulerOpt = None,
-    checkpoint_dir: CheckpointOpt = None,
+    checkpoint_dir: CheckpointOpt = None, taxonomy: TaxonomyOpt = None,
     sample: Annotated[bool, Opt(help="Fit on the bundled review sample.")] = False,
     verbose: VerboseOpt = False, quiet: QuietOpt = False,
 ) -> None:
@@ -198,6 +203,8 @@ def fit(
     with _one_line_errors(verbose, quiet):
         cfg = build_config(config, input_, output, text, id_, score, score_type, date, segment,
                            overrides)
+        if taxonomy is not None:
+            cfg.set("themes.taxonomy", taxonomy)
         cfg = _engine_flags(cfg, engine, scheduler, checkpoint_dir, quiet)
         result = fit_model(_data(cfg, sample), model, cfg)
         written = result.save(Path(cfg.output.dir)) if output is not None else []
@@ -278,8 +285,12 @@ def _top_themes(result, n: int = 10) -> str:
     if t.empty:
         return "no themes found"
     has_impact = "impact" in t
-    lines = [f"top {len(t)} of {len(result.themes)} themes; priority = 100 x volume x "
-             "mean(negativity, impact) x (1 + growth):",
+    praise = getattr(result, "praise", None)
+    liked = "" if praise is None or praise.empty else \
+        f"; what customers like: {len(praise)} themes, first {praise['label'].iloc[0]!r}"
+    lines = [f"top {len(t)} of {len(result.themes)} friction themes (top level{liked}); "
+             "priority = 100 x volume x mean(negativity, impact) x (1 + growth), on the "
+             "mentions that complain:",
              f"  {'rank':>4} {'label':<40} {'verb':>6} {'share':>6} {'sent':>5} {'neg':>5} "
              f"{'impact':>7} {'gap':>6} | {'prio':>6} {'p_vol':>6} {'p_neg':>5} {'p_imp':>5} "
              f"{'p_gro':>5}  top segment (lift)"]
@@ -291,7 +302,8 @@ def _top_themes(result, n: int = 10) -> str:
         seg = (f"{row['top_segment']} ({row['top_segment_lift']:.2f})"
                if isinstance(row.get("top_segment"), str) else "-")
         flags = (" low-volume" if row["low_volume"] else "") + \
-            (" EMERGING" if row.get("emerging") else "")
+            (" EMERGING" if row.get("emerging") else "") + \
+            (" KNOWN" if row.get("is_new", True) in (False, 0) else "")
         lines.append(
             f"  {row['rank']:>4} {str(row['label'])[:40]:<40} {row['verbatims']:>6} "
             f"{num(row['share'], '.1%', 6)} {num(row['sentiment_mean'], '+.2f', 5)} "

@@ -140,7 +140,7 @@ class SegmentConfig(_Section):
     # weight of the verbatim (the mean of its mentions) added to each mention's embedding
     # before themes are found, so "Why?" after "My transfer has not arrived." is read in
     # its verbatim's context; 0 reads each mention alone (sentiment always does)
-    context: Annotated[float, Field(ge=0, le=10, description="a weight from 0 to 10")] = 0.5
+    context: Annotated[float, Field(ge=0, le=10, description="a weight from 0 to 10")] = 1.0
 
 
 @dataclass
