@@ -160,7 +160,7 @@ class ReportConfig:
     """The deck and the HTML report."""
 
     title: str = "What customers are telling us"
-    top_themes: int = 8  # themes that get a slide (and a section) of their own
+    top_themes: int = 5  # friction themes that get a slide (and a section) of their own
     quotes: int = 3  # quotes per theme
     template: str | None = None  # a .pptx whose layouts, colours and fonts the deck uses
 

@@ -62,7 +62,16 @@ class Result:
     theme_segments: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     trend: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
-    TABLES = ("themes", "documents", "segments", "theme_segments", "trend")
+    TABLES = ("themes", "documents", "segments", "theme_segments", "trend", "changes")
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """What changed since the previous period, one row per theme (empty without two
+        periods): shares, change, p-value, significance in words, new / emerging / growing
+        / falling.  See docs/metrics.md, "What changed"."""
+        from .report.content import changes_table
+
+        return changes_table(self)
 
     # -------------------------------------------------------------- outputs
     def to_csv(self, folder: str | Path) -> list[Path]:
