@@ -48,3 +48,24 @@ def test_empty_with_one_period():
     trend = _trend({"a": (3, 4)})
     assert period_changes(trend[trend["period"] == "2026-01"]).empty
     assert list(period_changes(pd.DataFrame()).columns) == CHANGE_COLUMNS
+
+
+def test_changes_from_a_run_history(tmp_path):
+    """Two weekly runs recorded in the history give the same table as a date column."""
+    import importlib
+
+    history = importlib.import_module("feedback_mining.history")
+    url = tmp_path / "history.sqlite"
+    for period, counts in (("2026-W01", (20, 80, 30)), ("2026-W02", (60, 40, 33))):
+        themes = pd.DataFrame({"theme_id": [0, 1, 2],
+                               "label": ["refund late", "courier", "sizing"],
+                               "verbatims": counts, "mentions": counts,
+                               "share": [c / 400 for c in counts]})
+        history.record(url, themes, period=period)
+    out = history.changes(url).set_index("label")
+    expected = period_changes(_trend({"refund late": (20, 60), "courier": (80, 40),
+                                      "sizing": (30, 33)})).set_index("label")
+    assert out.loc[expected.index, ["share_prev", "share_last", "p_value"]].to_numpy() == \
+        pytest.approx(expected[["share_prev", "share_last", "p_value"]].to_numpy())
+    assert out.loc["courier", "falling"] and out.loc["refund late", "emerging"]
+    assert out["previous_period"].iloc[0] == "2026-W01"
