@@ -73,6 +73,14 @@ class Result:
 
         return changes_table(self)
 
+    @property
+    def contact_drivers(self) -> pd.DataFrame:
+        """For transcripts, per theme: conversations mentioning it (once each), their share
+        of all conversations, customer turns and turns per conversation; empty otherwise."""
+        from .report.content import contact_drivers
+
+        return contact_drivers(self)
+
     # -------------------------------------------------------------- outputs
     def to_csv(self, folder: str | Path) -> list[Path]:
         """Write themes.csv, documents.csv, segments.csv, theme_segments.csv and trend.csv

@@ -126,6 +126,15 @@ COLUMNS: dict[str, ColumnInfo] = {
     "new": ColumnInfo("New", "No verbatim in the previous period, some in the last", None),
     "growing": ColumnInfo("Growing", "Rise beyond noise (p < score.alpha)", None),
     "falling": ColumnInfo("Falling", "Fall beyond noise (p < score.alpha)", None),
+    # contact drivers (transcripts)
+    "conversations": ColumnInfo("Conversations", "Conversations with a customer turn that "
+                                "mentions the theme (each counts once)", INT),
+    "share_conversations": ColumnInfo("Share of conversations", "conversations / all "
+                                      "conversations with a kept customer turn", PCT),
+    "turns": ColumnInfo("Customer turns", "Customer turns that mention the theme", INT),
+    "turns_per_conversation": ColumnInfo("Turns per conversation", "turns / conversations: "
+                                         "how often the theme is raised in a conversation that "
+                                         "raises it", D1),
     **_ci("sentiment_mean", "Mean sentiment", "+0.00;-0.00;0.00"),
     **_ci("score_mean", "Mean score", D2),
     **_ci("nps", "NPS", "+0;-0;0"),

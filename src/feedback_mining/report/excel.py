@@ -95,6 +95,9 @@ def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
     changes = result.changes
     if not changes.empty:
         sheets["What changed"] = changes
+    drivers = C.contact_drivers(result)
+    if not drivers.empty:
+        sheets["Contact drivers"] = drivers
     trend = trend_wide(result)
     if not trend.empty:
         sheets["Trend"] = trend

@@ -100,6 +100,13 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
                           "Verbatims of the 10 highest-priority themes", "Verbatims",
                           horizontal=True))
 
+    drivers = C.contact_drivers(result)
+    if not drivers.empty:
+        figures = " · ".join(f"{k}: {v}" for k, v in C.contact_figures(result))
+        parts.append("<h2>Why customers contact us</h2>"
+                     f"<p class='muted'>{e(figures)}. A conversation counts once per theme.</p>")
+        parts.append(_table(drivers.sort_values(["conversations", "rank"],
+                                                ascending=[False, True]), C.DRIVER_COLUMNS))
     parts.append("<h2>Themes ranked by priority</h2>"
                  "<p class='muted'>Click a column header to sort.</p>")
     parts.append(_table(themes, columns, alpha))

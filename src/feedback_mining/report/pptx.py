@@ -69,6 +69,9 @@ def write_pptx(result: Result, path: str | Path, *, template: str | Path | None 
     friction = C.friction_themes(result.themes)
     deck.title_slide(result, title or "What customers are telling us")
     deck.headline_slide(result, friction)
+    drivers = C.contact_drivers(result)
+    if not drivers.empty:
+        deck.contact_slide(result, drivers[drivers["theme_id"].isin(friction["theme_id"])])
     deck.table_slides(result, friction.head(TABLE_ROWS), "Top friction themes, ranked by priority",
                       note=(f"Themes {TABLE_ROWS + 1} to {len(friction)} are in the appendix."
                             if len(friction) > TABLE_ROWS else None))
@@ -263,6 +266,27 @@ class _Deck:
         row_h = min(self.y(0.45), (self.y(7.15) - top) // (len(cells) + 1))
         self.table(slide, "Changes table", top, header, cells, widths, row_h, size,
                    ["right" if k == "n" else "left" for k in kinds])
+
+    def contact_slide(self, result: Result, drivers: pd.DataFrame) -> None:
+        """Why customers contact support (transcripts): the themes raised in most
+        conversations, a conversation counted once per theme."""
+        slide = self.new_slide("Why customers contact us")
+        figures = " · ".join(f"{what}: {value}" for what, value in C.contact_figures(result))
+        self.text(slide, self.x(0.5), self.y(1.3), self.x(12.33), self.y(0.75),
+                  [figures + ". A conversation counts once per theme, however many of its "
+                   "turns raise it."], BODY_PT)
+        top = drivers.sort_values(["conversations", "rank"], ascending=[False, True]).head(10)
+        header = ["Theme", "Conversations", "Share of conversations", "Turns per conversation",
+                  "Priority rank"]
+        cells = [[str(r["label"]), f"{int(r['conversations']):,}",
+                  f"{r['share_conversations']:.1%}", C._num("{:.1f}")(r["turns_per_conversation"]),
+                  str(int(r["rank"]))] for _, r in top.iterrows()]
+        cols = [C.Column(str(i), h, str, "text" if i == 0 else "n") for i, h in enumerate(header)]
+        widths, size = _column_widths(cols, cells, self.x(12.33), label=0)
+        top_y = self.y(2.15)
+        row_h = min(self.y(0.45), (self.y(7.15) - top_y) // (len(cells) + 1))
+        self.table(slide, "Contact drivers table", top_y, header, cells, widths, row_h, size,
+                   ["left"] + ["right"] * (len(header) - 1))
 
     def map_slide(self, result: Result, friction: pd.DataFrame) -> None:
         """Volume against sentiment; the ten highest-priority themes carry their rank next
