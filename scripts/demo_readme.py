@@ -61,8 +61,7 @@ def render_block(folder: Path = RUN) -> str:
     return "\n".join([
         f"`make demo` on the bundled sample ({summary['rows_read']:,} reviews; rating as CSAT, "
         "department as segment; default settings:",
-        f"{settings}) printed, in {summary.get('seconds', 0):.0f} s of pipeline time (its run "
-        "folder is `docs/demo_run/`):",
+        f"{settings}) printed (its summary and theme table are in `docs/demo_run/`):",
         "",
         "```",
         *head,

@@ -241,14 +241,14 @@ class _Deck:
         slide = self.new_slide("What changed this period")
         beyond = changes[changes["growing"] | changes["falling"]]
         if beyond.empty:
-            intro = (f"{C.period_name(last).capitalize()} against {C.period_name(prev)}: no "
+            intro = (f"{_upper_first(C.period_name(last))} against {C.period_name(prev)}: no "
                      "theme's share of verbatims changed beyond chance (every p-value is "
                      f"{self.alpha:g} or more). The largest moves, all within noise:")
             shown = changes.reindex(changes["change"].abs().sort_values(ascending=False)
                                     .index).head(5)
         else:
             n_up, n_down = int(beyond["growing"].sum()), int(beyond["falling"].sum())
-            intro = (f"{C.period_name(last).capitalize()} against {C.period_name(prev)}: "
+            intro = (f"{_upper_first(C.period_name(last))} against {C.period_name(prev)}: "
                      f"{n_up} theme(s) grew and {n_down} fell beyond chance "
                      f"(two-proportion test, p < {self.alpha:g}); growing first.")
             shown = beyond.head(CHANGE_ROWS)
@@ -495,6 +495,10 @@ def _rgb(color):
     from pptx.dml.color import RGBColor
 
     return RGBColor(*color)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _short(text: str, n: int) -> str:
