@@ -184,3 +184,27 @@ def test_the_changes_slide_states_significance_in_words(tmp_path):
     mine = next(r for r in rows if r[0] == row["label"])
     assert mine[1:3] == ["0.0%", "100.0%"] and mine[5] == "new"
     assert mine[4].startswith("beyond chance")
+
+
+def test_scatter_rank_labels_never_collide():
+    """Crowded points: every label placed is clear of every other label and point."""
+    from feedback_mining.report.pptx import _overlaps, _place_labels
+
+    themes = pd.DataFrame({"rank": range(1, 31),
+                           "sentiment_mean": [0.01 * (i % 5) for i in range(30)],
+                           "verbatims": [100 + (i % 7) for i in range(30)]})
+    area, w, h = (0, 0, 8_000_000, 5_000_000), 300_000, 230_000
+    placed = _place_labels(themes, area, (-0.5, 0.5), (0.0, 200.0), w, h, n=10)
+    assert placed  # some labels fit
+    boxes = []
+    for i, position in placed.items():
+        x = area[0] + (themes["sentiment_mean"][i] + 0.5) * area[2]
+        y = area[3] - themes["verbatims"][i] / 200 * area[3]
+        name = str(position).split(".")[-1].split(" ")[0]
+        box = {"RIGHT": (x + h / 3, y - h / 2, x + h / 3 + w, y + h / 2),
+               "LEFT": (x - h / 3 - w, y - h / 2, x - h / 3, y + h / 2),
+               "ABOVE": (x - w / 2, y - h / 3 - h, x + w / 2, y - h / 3),
+               "BELOW": (x - w / 2, y + h / 3, x + w / 2, y + h / 3 + h)}[name]
+        boxes.append(box)
+    for a, b in itertools.combinations(boxes, 2):
+        assert not _overlaps(a, b)
