@@ -52,7 +52,7 @@ def render_block(folder: Path = RUN) -> str:
     summary, themes = read_run(folder)
     summary = dict(summary)
     config = Config.from_dict(summary.pop("config", {}) or {}, source=str(folder))
-    result = Result(themes=themes, documents=pd.DataFrame(), segments=pd.DataFrame(),
+    result = Result(themes=themes, documents=pd.DataFrame(), mentions=pd.DataFrame(),
                     summary=summary, config=config)
     head = result.summary_text().splitlines()[:2]
     table = _top_themes(SimpleNamespace(themes=themes), 10, components=False, label_width=22)

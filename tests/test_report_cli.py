@@ -26,7 +26,7 @@ def run_folder(tmp_path_factory):
 def test_save_writes_deck_and_page_when_configured(run_folder):
     _, folder = run_folder
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["changes.parquet", "documents.parquet", "segments.parquet", "summary.json",
+    assert names == ["changes.parquet", "documents.parquet", "mentions.parquet", "summary.json",
                      "theme_segments.parquet", "themes.html", "themes.parquet", "themes.pptx",
                      "trend.parquet"]
 
@@ -69,6 +69,7 @@ def test_run_command_writes_the_deck_when_asked(tmp_path, feedback):
     out = tmp_path / "out"
     res = runner.invoke(app, ["run", "-i", str(src), "--text", "comment", "--date", "submitted_at",
                               "-o", str(out), "-q", "--set", "embed.model=hashing",
+                              "--set", "sentiment.method=vader",
                               "--set", "themes.min_theme_size=8",
                               "--set", 'output.formats=["parquet", "pptx", "html"]'])
     assert res.exit_code == 0, res.output

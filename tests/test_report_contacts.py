@@ -11,8 +11,8 @@ import pytest
 from pptx import Presentation
 
 from feedback_mining import Config, Pipeline
-from feedback_mining.clean.transcripts import load_transcripts
 from feedback_mining.config import InputConfig
+from feedback_mining.io.readers import load_transcripts
 
 PROBLEMS = ["my refund has not arrived after three weeks", "the return label link is broken",
             "the courier never came to collect the parcel", "sizes run very small"]

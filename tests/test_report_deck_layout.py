@@ -188,7 +188,7 @@ def test_the_changes_slide_states_significance_in_words(tmp_path):
 
 def test_scatter_rank_labels_never_collide():
     """Crowded points: every label placed is clear of every other label and point."""
-    from feedback_mining.report.pptx import _overlaps, _place_labels
+    from feedback_mining.report._pptx_shapes import _overlaps, _place_labels
 
     themes = pd.DataFrame({"rank": range(1, 31),
                            "sentiment_mean": [0.01 * (i % 5) for i in range(30)],

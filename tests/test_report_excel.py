@@ -33,7 +33,7 @@ def test_a_sheet_per_table_with_header_filters_and_widths(saved):
     result, folder = saved
     wb = openpyxl.load_workbook(folder / "themes.xlsx")
     assert wb.sheetnames == ["Themes", "What changed", "Trend", "Theme segments", "Documents",
-                             "Segments", "Summary", "Data dictionary"]
+                             "Mentions", "Summary", "Data dictionary"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == ws.dimensions, ws.title
@@ -85,7 +85,7 @@ def test_seeded_formulas_are_neutralised_in_excel_and_csv(saved):
                 if isinstance(cell.value, str) and any(i in cell.value for i in INJECTIONS[:2]):
                     seen += 1
     assert seen >= 2  # the seeded text is there, as text
-    for name in ("themes.csv", "documents.csv", "segments.csv"):
+    for name in ("themes.csv", "documents.csv", "mentions.csv"):
         with open(folder / name, newline="", encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
         for row in rows:

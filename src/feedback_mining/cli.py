@@ -228,7 +228,7 @@ def report(
 ) -> None:
     """Rebuild a report (deck, workbook or HTML page) from the saved outputs of a run."""
     from .errors import config_error
-    from .pipeline import load_result
+    from .result import load_result
 
     with _one_line_errors(verbose, keep_log=False):
         fmt = (format_ or output.suffix.lstrip(".")).lower()
@@ -260,7 +260,8 @@ def evaluate(
 ) -> None:
     """Find themes in labelled feedback without its labels, then print how well they match
     the labels: NMI, ARI, share of texts without a theme, number of themes."""
-    from .themes.evaluate import evaluate_run, format_scores
+    from .evaluate import evaluate_run
+    from .themes.evaluate import format_scores
 
     with _one_line_errors(verbose, quiet):
         cfg = build_config(config, input_, None, text, id_, None, None, None, None, overrides)

@@ -141,12 +141,12 @@ def record_result(url: str | Path, result, *, period: str | None = None,
             table = result.themes
         else:
             sub_docs = docs[mask]
-            sub_segs = result.segments[result.segments["doc_id"].isin(sub_docs["id"])]
+            sub_segs = result.mentions[result.mentions["doc_id"].isin(sub_docs["id"])]
             model_themes = result.model.themes_ if result.model is not None else result.themes
             table = theme_table(sub_segs, sub_docs, model_themes,
                                 score_type=result.summary.get("score_type"),
                                 sentiment=cfg.sentiment, config=cfg.score)
-        out[name] = record(url, table, period=name, run_id=run_id, summary=result.summary)
+        out[name] = record(url, table, period=name, run_id=run_id, summary=result.summary.to_dict())
     return out
 
 

@@ -14,7 +14,8 @@ import pandas as pd
 
 from .config import Config
 from .history import record_result
-from .pipeline import Pipeline, Result
+from .pipeline import Pipeline
+from .result import Result
 from .themes import ThemeModel
 
 log = logging.getLogger("feedback_mining")

@@ -135,7 +135,7 @@ class Chunks:
 
 def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
     """The delimiter when the file is UTF-8 text that pandas can read in chunks."""
-    from ..io.readers import _sniff_delimiter
+    from ..io.tables import sniff_delimiter
 
     if cfg.encoding and cfg.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
         return None
@@ -149,7 +149,7 @@ def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the block
             return None
         text = head[:exc.start].decode("utf-8-sig")
-    return cfg.delimiter or _sniff_delimiter(text, path.suffix.lower())
+    return cfg.delimiter or sniff_delimiter(text, path.suffix.lower())
 
 
 def _estimate_rows(path: Path) -> int | None:

@@ -8,26 +8,20 @@ score type and the segments without being told twice.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..config import SCORE_TYPES, InputConfig
-from ..errors import InputError, input_error
+from ..config import InputConfig
+from ..errors import input_error
+from .tables import PARQUET_SUFFIXES, SUPPORTED, read_table  # noqa: F401 - also read from here
 
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "rating": (1, 5)}
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
-PARQUET_SUFFIXES = {".parquet", ".pq"}
-SUPPORTED = sorted(TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES | {".zip"})
 ATTRS_KEY = "feedback_mining"
-COMMON_ENCODINGS = ("cp1252", "cp1251", "cp1250", "latin_1", "iso8859_15", "cp1253", "cp1254")
 
 
 def load(
@@ -82,11 +76,6 @@ def load(
 
 def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig) -> pd.DataFrame:
     """Like :func:`load`, with the mapping given as an :class:`InputConfig`."""
-    if cfg.score_type is not None and cfg.score_type not in SCORE_TYPES:
-        raise input_error(
-            "score type", f"one of {', '.join(SCORE_TYPES)}", repr(cfg.score_type),
-            "Use nps for 0-10 scores, csat or rating for 1-5 scores.",
-        )
     if cfg.score is not None and cfg.score_type is None:
         cfg.score_type = "nps"  # refined below from the range of the values
         guess = True
@@ -98,8 +87,6 @@ def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig)
         raise input_error("input", "a file path or a DataFrame", "nothing",
                           "Pass --input FILE or set input.path in the config.")
     if cfg.format == "transcript":
-        from ..clean.transcripts import load_transcripts
-
         return load_transcripts(source, cfg)
     if isinstance(source, pd.DataFrame):
         raw, where = source.copy(), "the DataFrame"
@@ -107,143 +94,6 @@ def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig)
         raw, where = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
                                 delimiter=cfg.delimiter), str(source)
     return map_columns(raw, cfg, where=where, guess_score_type=guess)
-
-
-# --------------------------------------------------------------------------- reading
-def read_table(
-    path: str | Path,
-    *,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-) -> pd.DataFrame:
-    """Read a table file as it is (no mapping); errors name the file and what to do."""
-    path = Path(path)
-    if not path.exists():
-        raise input_error(str(path), "an existing file", "no such file",
-                          "Check the path (relative paths start from the current folder).")
-    if path.is_dir():
-        raise input_error(str(path), "a file", "a folder", "Point to one file inside it.")
-    if path.stat().st_size == 0:
-        raise input_error(str(path), "a table with a header and rows", "an empty file (0 bytes)",
-                          "Export the data again.")
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        name, data = _read_zip_member(path)
-        return _read_bytes(data, Path(name).suffix.lower(), f"{path}:{name}", sheet, encoding,
-                           delimiter)
-    if suffix not in SUPPORTED:
-        raise input_error(str(path), f"one of {', '.join(SUPPORTED)}", f"a '{suffix or 'no'}' suffix",
-                          "Save the data as CSV, Excel, Parquet or JSON Lines.")
-    return _read_bytes(path.read_bytes(), suffix, str(path), sheet, encoding, delimiter)
-
-
-def _read_zip_member(path: Path) -> tuple[str, bytes]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise input_error(str(path), "a ZIP archive", "a damaged or non-ZIP file",
-                          "Unzip it by hand or export the data again.") from None
-    with archive:
-        members = [
-            m for m in archive.namelist()
-            if not m.endswith("/") and not m.startswith("__MACOSX/")
-            and not Path(m).name.startswith(".")
-            and Path(m).suffix.lower() in (TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES)
-        ]
-        if len(members) != 1:
-            raise input_error(str(path), "exactly one data file inside the ZIP",
-                              f"{len(members)} ({', '.join(members[:5]) or 'none'})",
-                              "Unzip it and pass the file you want.")
-        return members[0], archive.read(members[0])
-
-
-def _read_bytes(data: bytes, suffix: str, where: str, sheet: str | None,
-                encoding: str | None, delimiter: str | None) -> pd.DataFrame:
-    if not data.strip():
-        raise input_error(where, "a table with a header and rows", "an empty file",
-                          "Export the data again.")
-    try:
-        if suffix in EXCEL_SUFFIXES:
-            return _read_excel(data, where, sheet)
-        if suffix in PARQUET_SUFFIXES:
-            return pd.read_parquet(io.BytesIO(data))
-        text = _decode(data, where, encoding)
-        if suffix in {".jsonl", ".ndjson"}:
-            return pd.read_json(io.StringIO(text), lines=True, dtype=False)
-        if suffix == ".json":
-            stripped = text.lstrip()
-            lines = not stripped.startswith("[")
-            return pd.read_json(io.StringIO(text), lines=lines, dtype=False)
-        sep = delimiter or _sniff_delimiter(text, suffix)
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            na_values=[""], engine="python" if len(sep) > 1 else "c")
-    except InputError:
-        raise
-    except (ValueError, pd.errors.ParserError, OSError, ImportError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise input_error(where, f"a readable {suffix.lstrip('.')} table", f"an error ({first})",
-                          "Check that the file is not damaged and that its suffix matches its "
-                          "content.") from None
-    if frame.shape[1] == 0 or len(frame) == 0:
-        raise input_error(where, "a header and at least one row", f"{len(frame)} rows",
-                          "Export the data again.")
-    return frame
-
-
-def _read_excel(data: bytes, where: str, sheet: str | None) -> pd.DataFrame:
-    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object)
-    if sheet is None:
-        name = next(iter(sheets))
-    elif sheet not in sheets:
-        raise input_error(where, f"a sheet named '{sheet}'", f"sheets {list(sheets)}",
-                          "Set input.sheet to one of them.")
-    else:
-        name = sheet
-    return sheets[name]
-
-
-def _decode(data: bytes, where: str, encoding: str | None) -> str:
-    head = data[:8192]
-    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
-        raise input_error(where, "a text table", "binary content",
-                          "Export the data as CSV (UTF-8), Excel, Parquet or JSON Lines.")
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise input_error(where, f"text in the encoding '{encoding}'", f"bytes that are not ({exc})",
-                              "Leave input.encoding unset to detect it.") from None
-    for enc in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            pass
-    from charset_normalizer import from_bytes
-
-    matches = list(from_bytes(data))
-    if not matches:
-        raise input_error(where, "text in a known encoding", "undecodable bytes",
-                          "Save the file as UTF-8 or set input.encoding.")
-    # Among the equally plausible decodings, prefer the encodings spreadsheets export.
-    least = min(m.chaos for m in matches)
-    plausible = [m for m in matches if m.chaos <= least + 0.01]
-    preferred = [m for enc in COMMON_ENCODINGS for m in plausible
-                 if enc in m.could_be_from_charset]
-    return str((preferred or plausible)[0])
-
-
-def _sniff_delimiter(text: str, suffix: str) -> str:
-    if suffix == ".tsv":
-        return "\t"
-    sample = text[:65536]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        counts = {d: first.count(d) for d in ",;\t|"}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
 
 
 # --------------------------------------------------------------------------- mapping
@@ -371,3 +221,25 @@ def _parse_date(col: pd.Series, name: str, where: str, line) -> pd.Series:
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert(None)
     return parsed
+
+
+def load_transcripts(source: Any, cfg: InputConfig) -> pd.DataFrame:
+    """Transcripts as the table :func:`feedback_mining.load` returns (one row per customer turn).
+
+    The ``conversation`` column is kept; ``df.attrs["feedback_mining"]["transcripts"]`` holds
+    what was read and dropped.
+    """
+    from ..clean.transcripts import read_transcripts
+
+    frame, stats = read_transcripts(source if source is not None else cfg.path, cfg)
+    where = "the transcripts" if isinstance(source, pd.DataFrame) or source is None else str(source)
+    if frame.empty:
+        raise input_error(where, "at least one customer turn", "none after dropping agent, "
+                          f"system and pleasantry turns ({stats})",
+                          "Check input.customer_speakers / input.agent_speakers.")
+    mapped_cfg = replace(cfg, id="id", text="text", segments=list(cfg.segments))
+    out = map_columns(frame, mapped_cfg, where=where, guess_score_type=cfg.score is not None
+                      and cfg.score_type is None)
+    out["conversation"] = frame["conversation"].astype(str).to_numpy()
+    out.attrs[ATTRS_KEY]["transcripts"] = stats
+    return out

@@ -39,8 +39,8 @@ COLUMNS: dict[str, ColumnInfo] = {
     "keywords": ColumnInfo("Keywords", "Words that characterise the theme", None),
     "examples": ColumnInfo("Examples", "The theme's most typical verbatims (redacted)", None),
     "negative_examples": ColumnInfo("Negative examples", "Up to themes.n_examples distinct "
-                                    "negative segments, closest to the theme centroid", None),
-    "mentions": ColumnInfo("Mentions", "Segments assigned to the theme", INT),
+                                    "negative mentions, closest to the theme centroid", None),
+    "mentions": ColumnInfo("Mentions", "Mentions (pieces of verbatims) assigned to the theme", INT),
     "verbatims": ColumnInfo("Verbatims", "Kept verbatims that mention the theme (|T|)", INT),
     "respondents": ColumnInfo("Respondents", "Distinct score.unit_column values among the "
                               "theme's verbatims", INT),
@@ -48,14 +48,14 @@ COLUMNS: dict[str, ColumnInfo] = {
                         "mention the theme", PCT),
     "low_volume": ColumnInfo("Too few to judge", "mentions < score.min_mentions", None),
     # sentiment
-    "sentiment_mean": ColumnInfo("Mean sentiment", "Mean sentiment of the theme's segments "
+    "sentiment_mean": ColumnInfo("Mean sentiment", "Mean sentiment of the theme's mentions "
                                  "(-1 negative to +1 positive)", "+0.00;-0.00;0.00"),
-    "share_negative": ColumnInfo("Negative share", "Negative segments / mentions", PCT0),
-    "share_positive": ColumnInfo("Positive share", "Positive segments / mentions", PCT0),
+    "share_negative": ColumnInfo("Negative share", "Negative mentions / mentions", PCT0),
+    "share_positive": ColumnInfo("Positive share", "Positive mentions / mentions", PCT0),
     "net_sentiment": ColumnInfo("Net sentiment", "share_positive - share_negative",
                                 "+0.00;-0.00;0.00"),
     "negative_verbatims": ColumnInfo("Negative verbatims", "Verbatims with at least one "
-                                     "negative segment in the theme", INT),
+                                     "negative mention in the theme", INT),
     # score and impact
     "score_mean": ColumnInfo("Mean score", "Mean raw score of the theme's scored verbatims",
                              D2),

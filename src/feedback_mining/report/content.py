@@ -1,4 +1,4 @@
-"""What every report shows, computed once from a :class:`~feedback_mining.pipeline.Result`.
+"""What every report shows, computed once from a :class:`~feedback_mining.result.Result`.
 
 The deck, the HTML page, the workbook and the plots draw on these functions, so they show
 the same figures.  Metric columns are optional: a column that a run did not produce (no
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 
 def _num(fmt: str) -> Callable[[Any], str]:
@@ -349,7 +349,7 @@ def keywords(row: pd.Series, n: int = 8) -> list[str]:
 
 def negative_quotes(row: pd.Series, n: int = 3) -> list[str]:
     """At most ``n`` of the theme's most typical complaints (``negative_examples``, already
-    redacted); none when the theme has no negative segment."""
+    redacted); none when the theme has no negative mention."""
     return _texts(row.get("negative_examples"))[:n]
 
 

@@ -1,13 +1,14 @@
 """The Excel workbook an analyst filters without a manual.
 
 Sheets: Themes (rank, label, priority and its components first), What changed (when the
-data has two periods), Trend (theme x period, wide), Theme segments (every theme metric
-per segment value, with lift), Documents, Segments, Summary and a Data dictionary.  Headers
-are in plain words and every known column has a number format (shares as percent, NPS as
-whole numbers...), both from :mod:`feedback_mining.report.columns`, the one list of column
-definitions that docs/metrics.md also documents.  Every text cell, list joined to text,
-column name and sheet name that starts like a formula (``=``, ``+``, ``-``, ``@``...) is
-neutralised so that a spreadsheet never executes it.
+data has two periods), Contact drivers (transcripts), Trend (theme x period, wide), Theme
+segments (every theme metric per segment value, with lift), Documents, Mentions (the pieces
+of the verbatims), Summary and a Data dictionary.  Headers are in plain words and every
+known column has a number format (shares as percent, NPS as whole numbers...), both from
+:mod:`feedback_mining.report.columns`, the one list of column definitions that
+docs/metrics.md also documents.  Every text cell, list joined to text, column name and sheet
+name that starts like a formula (``=``, ``+``, ``-``, ``@``...) is neutralised so that a
+spreadsheet never executes it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from . import columns as COLS
 from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 PERCENT = {"share", "share_negative", "share_positive", "share_prev", "share_last",
            "share_change", "share_change_ci_low", "share_change_ci_high", "priority_volume",
@@ -109,7 +110,7 @@ def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
             sheets[_sheet_name(f"By {column}", sheets)] = C.segment_breakdown(
                 result, column, max_values=50)
     sheets["Documents"] = result.documents
-    sheets["Segments"] = result.segments
+    sheets["Mentions"] = result.mentions
     sheets["Summary"] = summary_frame(result.summary)
     sheets["Data dictionary"] = dictionary_sheet(sheets)
     return sheets

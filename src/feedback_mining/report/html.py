@@ -18,7 +18,7 @@ from ..io.writers import atomic_write
 from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 BLUE = "#4472C4"
 CSS = """
