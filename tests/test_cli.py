@@ -41,7 +41,7 @@ def test_config_file_and_overrides(tmp_path, feedback):
     res = runner.invoke(app, ["run", "--config", str(job), "--set", "themes.seed=5"])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
-        "documents.csv", "history.sqlite", "mentions.csv", "praise.csv", "run.log",
+        "changes.csv", "documents.csv", "history.sqlite", "mentions.csv", "praise.csv", "run.log",
         "subthemes.csv", "summary.json", "theme_segments.csv", "themes.csv",
         "trend.csv"]  # every run is recorded in the history
 

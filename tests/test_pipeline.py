@@ -44,7 +44,7 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
     result = Pipeline(fast_config).run(_load(feedback))
     written = result.save(tmp_path / "out")
     names = sorted(p.name for p in written)
-    tables = ["themes", "praise", "subthemes", "documents", "mentions", "theme_segments",
+    tables = ["themes", "praise", "subthemes", "documents", "mentions", "theme_segments", "changes",
               "trend"]
     assert names == sorted([f"{t}.{ext}" for t in tables for ext in ("csv", "parquet")]
                            + ["themes.xlsx", "summary.json"])
@@ -55,10 +55,10 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
 
     ws = openpyxl.load_workbook(tmp_path / "out" / "themes.xlsx")["Themes"]
     assert ws.freeze_panes == "A2"
-    assert [c.value for c in ws[1]][:3] == ["rank", "theme_id", "label"]
+    assert [c.value for c in ws[1]][:3] == ["Rank", "Theme", "Priority"]
     assert ws.max_row == len(result.themes) + 1
     assert set(openpyxl.load_workbook(tmp_path / "out" / "themes.xlsx").sheetnames) >= {
-        "By channel", "Trend"}
+        "Theme segments", "Trend", "Data dictionary"}  # one month: no "What changed"
     # the planted feedback has a channel segment and six-hourly dates over 30 days of January
     assert set(result.theme_segments["segment_value"]) == {"app", "web"}
     assert set(result.trend["period"]) == {"2026-01"}

@@ -27,6 +27,10 @@ def test_load_result_reads_back_every_table_the_result_writes(tmp_path, fmt):
     counts = ["theme_id", "segment_column", "verbatims"]  # values are neutralised in a CSV
     pd.testing.assert_frame_equal(back.theme_segments[counts], result.theme_segments[counts],
                                   check_dtype=False)
+    # changes is not read back but computed again from the trend: the same table as saved
+    counts = ["theme_id", "previous_period", "last_period", "verbatims_prev", "verbatims_last"]
+    assert len(result.changes)
+    pd.testing.assert_frame_equal(back.changes[counts], result.changes[counts], check_dtype=False)
     assert back.summary == result.summary
     assert back.summary_text() == result.summary_text()
 

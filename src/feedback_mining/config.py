@@ -223,7 +223,7 @@ class ReportConfig(_Section):
     """The deck and the HTML report."""
 
     title: str = "What customers are telling us"
-    top_themes: NonNegative = 8  # themes that get a slide (and a section) of their own
+    top_themes: NonNegative = 5  # friction themes that get a slide (and a section) of their own
     quotes: NonNegative = 3  # quotes per theme
     template: str | None = None  # a .pptx whose layouts, colours and fonts the deck uses
 

@@ -180,7 +180,24 @@ class Result:
     subthemes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     TABLES = ("themes", "praise", "subthemes", "documents", "mentions", "theme_segments",
-              "trend")
+              "trend", "changes")
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """What changed since the previous period, one row per theme (empty without two
+        periods): shares, change, p-value, significance in words, new / emerging / growing
+        / falling.  Computed from ``trend``; see docs/metrics.md, "What changed"."""
+        from .report.content import changes_table
+
+        return changes_table(self)
+
+    @property
+    def contact_drivers(self) -> pd.DataFrame:
+        """For transcripts, per theme: conversations mentioning it (once each), their share
+        of all conversations, customer turns and turns per conversation; empty otherwise."""
+        from .report.content import contact_drivers
+
+        return contact_drivers(self)
 
     @property
     def segments(self) -> pd.DataFrame:
@@ -199,8 +216,8 @@ class Result:
 
     # -------------------------------------------------------------- outputs
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write themes.csv, documents.csv, mentions.csv, theme_segments.csv and trend.csv
-        into ``folder``."""
+        """Write themes.csv, documents.csv, mentions.csv, theme_segments.csv, trend.csv and
+        changes.csv into ``folder``."""
         folder = Path(folder)
         return [write_csv(getattr(self, name), folder / f"{name}.csv") for name in self.TABLES]
 
@@ -375,7 +392,8 @@ def load_result(folder: str | Path) -> Result:
     when no Parquet was written, and ``summary.json``) to rebuild its reports.
 
     ``theme_segments`` and ``trend`` are empty when the folder holds neither file (a run
-    saved by an older version).
+    saved by an older version).  ``changes`` is not read: :attr:`Result.changes` computes it
+    again from ``trend`` and the saved settings, so it equals the saved ``changes.*``.
 
     >>> result = load_result("outputs")          # doctest: +SKIP
     >>> result.to_pptx("themes.pptx")            # doctest: +SKIP
@@ -389,7 +407,7 @@ def load_result(folder: str | Path) -> Result:
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     config = Config.from_dict(summary.pop("config", {}) or {}, source=f"{where}/summary.json")
     tables = {}
-    for name in Result.TABLES:
+    for name in (t for t in Result.TABLES if t not in _DERIVED_TABLES):
         parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
         if name == "mentions" and not (parquet.is_file() or csv.is_file()):
             parquet, csv = folder / "segments.parquet", folder / "segments.csv"  # saved by 0.1
@@ -423,6 +441,7 @@ def load_result(folder: str | Path) -> Result:
 
 # praise and subthemes: not written before version 0.2
 _OPTIONAL_TABLES = ("theme_segments", "trend", "praise", "subthemes")
+_DERIVED_TABLES = ("changes",)  # properties computed from the stored tables
 _LIST_COLUMNS = {"themes": ("keywords", "examples", "negative_examples"),
                  "praise": ("keywords", "examples", "negative_examples"),
                  "subthemes": ("keywords", "examples", "negative_examples"),

@@ -55,7 +55,9 @@ class Chunks:
         self.data = data
         h = hashlib.sha256(f"{self.chunk_size}|{self.cfg}".encode())
         if isinstance(data, pd.DataFrame):
-            self.source = "the DataFrame"
+            # A frame from fm.load or load_sample names its file (or the bundled sample).
+            self.source = str((data.attrs.get("feedback_mining") or {}).get("source")
+                              or "the DataFrame")
             self.n_rows = len(data)
             h.update(pd.util.hash_pandas_object(data.astype(str), index=False).values.tobytes())
         else:
