@@ -45,7 +45,7 @@ class InputConfig:
     date: str | None = None
     segments: list[str] = field(default_factory=list)
     sheet: str | None = None  # Excel sheet name; the first sheet by default
-    encoding: str | None = None  # detected when not given
+    encoding: str | None = None  # detected when not given (io/encoding.py); set to force one
     delimiter: str | None = None  # detected when not given
     # Chat transcripts (see clean/transcripts.py): format = "transcript" reads them.
     format: str = "table"  # "table" or "transcript"

@@ -147,7 +147,25 @@ def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the block
             return None
         text = head[:exc.start].decode("utf-8-sig")
+    if not _clean_utf8(path):
+        return None  # read whole: the decoder detects the encoding or says what is wrong
     return cfg.delimiter or _sniff_delimiter(text, path.suffix.lower())
+
+
+def _clean_utf8(path: Path) -> bool:
+    """The whole file is UTF-8 with no replacement characters (checked block by block)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                if "\ufffd" in decoder.decode(block):
+                    return False
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _estimate_rows(path: Path) -> int | None:

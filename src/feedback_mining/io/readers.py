@@ -27,7 +27,6 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 SUPPORTED = sorted(TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES | {".zip"})
 ATTRS_KEY = "feedback_mining"
-COMMON_ENCODINGS = ("cp1252", "cp1251", "cp1250", "latin_1", "iso8859_15", "cp1253", "cp1254")
 
 
 def load(
@@ -204,33 +203,9 @@ def _read_excel(data: bytes, where: str, sheet: str | None) -> pd.DataFrame:
 
 
 def _decode(data: bytes, where: str, encoding: str | None) -> str:
-    head = data[:8192]
-    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
-        raise input_error(where, "a text table", "binary content",
-                          "Export the data as CSV (UTF-8), Excel, Parquet or JSON Lines.")
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise input_error(where, f"text in the encoding '{encoding}'", f"bytes that are not ({exc})",
-                              "Leave input.encoding unset to detect it.") from None
-    for enc in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            pass
-    from charset_normalizer import from_bytes
+    from .encoding import decode
 
-    matches = list(from_bytes(data))
-    if not matches:
-        raise input_error(where, "text in a known encoding", "undecodable bytes",
-                          "Save the file as UTF-8 or set input.encoding.")
-    # Among the equally plausible decodings, prefer the encodings spreadsheets export.
-    least = min(m.chaos for m in matches)
-    plausible = [m for m in matches if m.chaos <= least + 0.01]
-    preferred = [m for enc in COMMON_ENCODINGS for m in plausible
-                 if enc in m.could_be_from_charset]
-    return str((preferred or plausible)[0])
+    return decode(data, where, encoding)[0]
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
