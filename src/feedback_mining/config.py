@@ -63,6 +63,7 @@ class CleanConfig:
     fix_unicode: bool = True
     strip_markup: bool = True
     min_chars: int = 3
+    max_chars: int = 20_000  # longer cells are set aside as too_long (no model sees them)
     extra_non_answers: list[str] = field(default_factory=list)
     # Personal data (clean/pii.py): redacted before text reaches a model, log or output.
     redact_pii: bool = True

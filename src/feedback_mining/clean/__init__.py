@@ -4,7 +4,8 @@
 
 - ``text_clean``: the normalised, redacted text the models see;
 - ``set_aside``: ``None`` for a kept row, else a reason code (``empty``, ``non_answer``,
-  ``too_short``, ``gibberish_keyboard``, ``gibberish_no_vowels``, ``gibberish_repeated``,
+  ``too_short``, ``too_long`` (longer than ``clean.max_chars``; its text is cut to that
+  length in the outputs), ``gibberish_keyboard``, ``gibberish_no_vowels``, ``gibberish_repeated``,
   ``language``);
 - ``language``: the detected language (when ``clean.language`` is ``drop`` or ``flag``);
 - ``duplicate``: True for a kept row that repeats an earlier one up to case, spacing,
@@ -27,7 +28,7 @@ from ..config import CleanConfig
 from .duplicates import duplicate_key, embedding_keys
 from .junk import gibberish_reason, junk_reason
 from .language import LANGUAGE, detect_language
-from .normalize import normalise
+from .normalize import normalise, shorten
 from .pii import PiiRedactor, redactor_from_config
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "embedding_keys", "gibberish_reason", "junk_reason", "normalise",
 ]
 ATTRS_KEY = "feedback_mining"
+TOO_LONG = "too_long"
 
 
 def clean(frame: pd.DataFrame, config: CleanConfig | None = None) -> pd.DataFrame:
@@ -74,7 +76,15 @@ def clean_with_stats(
            for v in out["text"].tolist()]
     cleaned: list[str] = []
     reasons: list[str | None] = []
-    for text in raw:
+    limit = int(config.max_chars) if config.max_chars and config.max_chars > 0 else None
+    for i, text in enumerate(raw):
+        if limit is not None and len(text) > limit:
+            # Set aside before any step reads it whole: no model (nor ftfy, the redactor or
+            # an output cell) gets an unbounded text.  The outputs keep its beginning.
+            raw[i] = text = shorten(text, limit)
+            cleaned.append(normalise(text, fix=False, markup=False))
+            reasons.append(TOO_LONG)
+            continue
         text = normalise(text, fix=config.fix_unicode, markup=config.strip_markup)
         reason = junk_reason(text, min_chars=config.min_chars, extra=extra)
         if reason is None and config.gibberish:

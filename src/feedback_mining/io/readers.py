@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..config import SCORE_TYPES, InputConfig
 from ..errors import InputError, input_error
+from ..safe import strip_controls
 
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "rating": (1, 5)}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json"}
@@ -247,13 +248,14 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
             raise input_error(f"{where}, column '{cfg.id}'", "unique ids",
                               f"id '{first}' {int((ids == first).sum())} times ({', '.join(rows)})",
                               "Remove the duplicate rows or map another id column.")
-        out["id"] = ids.astype(str)
+        out["id"] = ids.astype(str).map(strip_controls)
     else:
         out["id"] = [f"row-{i + 1}" for i in range(len(raw))]
 
     # text
     text = _column(raw, cfg.text, "text", where)
-    out["text"] = text.map(lambda v: "" if _is_missing(v) else str(v)).astype(object)
+    out["text"] = text.map(lambda v: "" if _is_missing(v) else strip_controls(str(v))) \
+        .astype(object)
 
     # score
     if cfg.score:
@@ -265,7 +267,8 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
     # segments
     for name in cfg.segments:
         col = _column(raw, name, "segment", where)
-        out[name] = col.map(lambda v: "(missing)" if _is_missing(v) else str(v)).astype(object)
+        out[name] = col.map(lambda v: "(missing)" if _is_missing(v)
+                            else strip_controls(str(v)).strip() or "(missing)").astype(object)
 
     out.attrs[ATTRS_KEY] = {
         "source": where,

@@ -16,7 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+from ..safe import FORMULA_PREFIXES, safe_cell
+
+__all__ = ["FORMULA_PREFIXES", "atomic_path", "atomic_write", "json_default",
+           "neutralise_formulas", "safe_cell", "write_csv", "write_parquet"]
+
 
 
 @contextlib.contextmanager
@@ -43,19 +47,6 @@ def atomic_write(target: str | Path, write: Callable[[Path], object]) -> Path:
     with atomic_path(target) as tmp:
         write(tmp)
     return Path(target)
-
-
-def safe_cell(value: object) -> object:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe.
-
-    >>> safe_cell('=HYPERLINK("http://x")')
-    '\\'=HYPERLINK("http://x")'
-    >>> safe_cell(-3.5)
-    -3.5
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

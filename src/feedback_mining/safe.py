@@ -1,0 +1,48 @@
+"""Make customer text safe for the files it reaches: control characters and formulas.
+
+Every writer that puts a string into a spreadsheet cell (CSV, the Excel workbook, the
+deck's embedded chart workbooks, which python-pptx writes through XlsxWriter) calls
+:func:`safe_cell`; the readers call :func:`strip_controls` on every text cell.  One helper,
+so no writer can forget a case.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab, line feed and carriage return, and DEL: openpyxl refuses them
+# (IllegalCharacterError) and they mean nothing in feedback.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a spreadsheet reads as the start of a formula (also the full-width forms).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
+                    "\uff20")
+
+
+def strip_controls(value: object) -> object:
+    """Remove control characters from a string (other values are returned as they are).
+
+    >>> strip_controls("app\\x0b\\x01")
+    'app'
+    """
+    if isinstance(value, str) and CONTROL.search(value):
+        return CONTROL.sub("", value)
+    return value
+
+
+def safe_cell(value: object) -> object:
+    """A string a spreadsheet stores as text: control characters removed, and an apostrophe
+    before what would start a formula (``=``, ``+``, ``-``, ``@``, tab, CR).
+
+    >>> safe_cell('=HYPERLINK("http://x")')
+    '\\'=HYPERLINK("http://x")'
+    >>> safe_cell("cmd|' /C calc'\\x01")
+    "cmd|' /C calc'"
+    >>> safe_cell(-3.5)
+    -3.5
+    """
+    if not isinstance(value, str):
+        return value
+    value = CONTROL.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
