@@ -52,3 +52,85 @@ def test_control_characters_do_not_crash_excel_or_deck(tmp_path, fmt):
     assert not result.documents["text_clean"].str.contains("[\x00-\x08\x0b\x0c\x0e-\x1f]").any()
     written = result.save(tmp_path / "out", formats=[fmt])
     assert (tmp_path / "out" / f"themes.{fmt}") in written
+
+
+def _formula_workbook(path, cached: bool):
+    """Scores and a text cell as formulas; ``cached``: the file holds their values (as Excel
+    saves them), else not (as a script writing formulas leaves them)."""
+    import xlsxwriter
+
+    frame = make_feedback()
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Survey")
+    cols = ["response_id", "comment", "nps"]
+    sheet.write_row(0, 0, cols)
+    for i, row in enumerate(frame[cols].itertuples(index=False), start=1):
+        sheet.write(i, 0, row.response_id)
+        sheet.write(i, 1, row.comment)
+        sheet.write(i, 2, row.nps)
+    value = {"value": 9} if cached else {"value": ""}
+    # sheet row 3: a formula score; sheet row 5: a formula text
+    sheet.write_formula(2, 2, "=4+5", None, value["value"])
+    sheet.write_formula(4, 1, '=CONCAT("refund ","never arrived")', None,
+                        "refund never arrived" if cached else "")
+    book.close()
+    return frame
+
+
+def test_excel_formula_cells_use_their_saved_values(tmp_path):
+    path = tmp_path / "survey.xlsx"
+    frame = _formula_workbook(path, cached=True)
+    df = fm.load(path, text="comment", id="response_id", score="nps", score_type="nps")
+    assert df.loc[1, "score"] == 9  # sheet row 3
+    assert df.loc[3, "text"] == "refund never arrived"  # sheet row 5
+    assert len(df) == len(frame)
+
+
+def test_excel_formula_without_value_is_set_aside_and_reported(tmp_path, caplog):
+    import logging
+
+    path = tmp_path / "survey.xlsx"
+    frame = _formula_workbook(path, cached=False)
+    with caplog.at_level(logging.WARNING, logger="feedback_mining"):
+        result = Pipeline(_cfg("input.score_type=nps")).run(path)
+    docs = result.documents.set_index("id")
+    for rid in frame.loc[[1, 3], "response_id"]:
+        assert docs.loc[rid, "set_aside"] == "formula_without_value"
+    assert result.summary["set_aside_by_reason"]["formula_without_value"] == 2
+    assert "formula_without_value" in caplog.text and "rows 3, 5" in caplog.text
+    # the NPS is computed on the rows that have a score, and says so
+    assert result.summary["rows_read"] == len(frame)
+
+
+def test_rows_are_named_as_a_spreadsheet_shows_them_in_every_chunk(tmp_path):
+    """Errors name the 1-based row a person opens (header = row 1), also past the first
+    chunk, and the file, never "the DataFrame"."""
+    frame = make_feedback()
+    frame["nps"] = frame["nps"].astype(object)
+    frame.loc[57, "nps"] = "ten"
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    cfg = _cfg("input.score_type=nps", "engine.chunk_size=50")
+    with pytest.raises(fm.InputError) as err:
+        Pipeline(cfg).run(path)
+    msg = str(err.value)
+    assert "survey.csv" in msg and "row 59:" in msg and "the DataFrame" not in msg
+    frame.loc[57, "nps"] = 5
+    frame.loc[3, "nps"] = "ten"  # first chunk
+    frame.to_csv(path, index=False)
+    with pytest.raises(fm.InputError) as err:
+        Pipeline(cfg).run(path)
+    assert "survey.csv" in str(err.value) and "row 5:" in str(err.value)
+
+
+def test_excel_rows_named_by_sheet_row(tmp_path):
+    import pandas as pd
+
+    frame = make_feedback()
+    frame["nps"] = frame["nps"].astype(object)
+    frame.loc[9, "nps"] = "ten"
+    path = tmp_path / "survey.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        frame.to_excel(xl, index=False, startrow=2)  # two title rows above the header
+    with pytest.raises(fm.InputError, match=r"survey.xlsx, column 'nps', row 13:"):
+        fm.load(path, text="comment", score="nps")

@@ -76,6 +76,8 @@ def clean_with_stats(
            for v in out["text"].tolist()]
     cleaned: list[str] = []
     reasons: list[str | None] = []
+    # A reason given when the row was read (a formula without a saved value) stands.
+    prior = out["set_aside"].tolist() if "set_aside" in out else [None] * len(raw)
     limit = int(config.max_chars) if config.max_chars and config.max_chars > 0 else None
     for i, text in enumerate(raw):
         if limit is not None and len(text) > limit:
@@ -86,7 +88,8 @@ def clean_with_stats(
             reasons.append(TOO_LONG)
             continue
         text = normalise(text, fix=config.fix_unicode, markup=config.strip_markup)
-        reason = junk_reason(text, min_chars=config.min_chars, extra=extra)
+        reason = prior[i] if isinstance(prior[i], str) else \
+            junk_reason(text, min_chars=config.min_chars, extra=extra)
         if reason is None and config.gibberish:
             reason = gibberish_reason(text)
         cleaned.append(text)

@@ -17,7 +17,14 @@ import pandas as pd
 
 from ..config import InputConfig
 from ..errors import input_error
-from ..io.readers import ATTRS_KEY, PARQUET_SUFFIXES, load_with_config, map_columns, read_table
+from ..io.readers import (
+    ATTRS_KEY,
+    PARQUET_SUFFIXES,
+    load_with_config,
+    map_columns,
+    number_rows,
+    read_table,
+)
 
 STREAMED_TEXT = {".csv", ".tsv", ".txt"}
 
@@ -80,7 +87,7 @@ class Chunks:
                 mapped = raw.reset_index(drop=True)  # already mapped by fm.load
                 mapped.attrs = dict(self.data.attrs)
             elif k == 0:
-                mapped = load_with_config(raw, cfg)
+                mapped = load_with_config(raw, cfg, where=self.source)
                 cfg.score_type = mapped.attrs[ATTRS_KEY]["score_type"] or cfg.score_type
             else:
                 mapped = map_columns(raw, cfg, where=self.source)
@@ -104,8 +111,11 @@ class Chunks:
         if suffix in PARQUET_SUFFIXES:
             import pyarrow.parquet as pq
 
+            offset = 1
             for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
-                yield batch.to_pandas()
+                frame = number_rows(batch.to_pandas(), offset)
+                offset += len(frame)
+                yield frame
             return
         sep = _streamable_csv(path, self.cfg) if suffix in STREAMED_TEXT else None
         if sep is not None and path.stat().st_size > 0:
@@ -116,7 +126,8 @@ class Chunks:
                 for k, chunk in enumerate(reader):
                     if k == 0 and (chunk.shape[1] == 0 or len(chunk) == 0):
                         break
-                    yield chunk
+                    # the index runs on across chunks; the header is row 1
+                    yield number_rows(chunk, int(chunk.index[0]) + 2 if len(chunk) else 2)
                 else:
                     return
             except (ValueError, pd.errors.ParserError) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import logging
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,16 @@ from ..config import SCORE_TYPES, InputConfig
 from ..errors import InputError, input_error
 from ..safe import strip_controls
 
+log = logging.getLogger("feedback_mining")
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "rating": (1, 5)}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 SUPPORTED = sorted(TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES | {".zip"})
 ATTRS_KEY = "feedback_mining"
+FORMULA_GAPS = "feedback_mining_formula_gaps"  # sheet row -> formula columns without value
+FORMULA_WITHOUT_VALUE = "formula_without_value"
+ROW_WORD = "feedback_mining_row_word"  # "row" or "line": how the index numbers rows
 
 
 def load(
@@ -80,8 +85,12 @@ def load(
     return load_with_config(source, cfg)
 
 
-def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig) -> pd.DataFrame:
-    """Like :func:`load`, with the mapping given as an :class:`InputConfig`."""
+def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig, *,
+                     where: str | None = None) -> pd.DataFrame:
+    """Like :func:`load`, with the mapping given as an :class:`InputConfig`.
+
+    ``where`` names a DataFrame's origin in error messages (the file a chunk was read from).
+    """
     if cfg.score_type is not None and cfg.score_type not in SCORE_TYPES:
         raise input_error(
             "score type", f"one of {', '.join(SCORE_TYPES)}", repr(cfg.score_type),
@@ -102,7 +111,7 @@ def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig)
 
         return load_transcripts(source, cfg)
     if isinstance(source, pd.DataFrame):
-        raw, where = source.copy(), "the DataFrame"
+        raw, where = source.copy(), where or "the DataFrame"
     else:
         raw, where = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
                                 delimiter=cfg.delimiter), str(source)
@@ -167,17 +176,19 @@ def _read_bytes(data: bytes, suffix: str, where: str, sheet: str | None,
         if suffix in EXCEL_SUFFIXES:
             return _read_excel(data, where, sheet)
         if suffix in PARQUET_SUFFIXES:
-            return pd.read_parquet(io.BytesIO(data))
+            return number_rows(pd.read_parquet(io.BytesIO(data)), 1)
         text = _decode(data, where, encoding)
         if suffix in {".jsonl", ".ndjson"}:
-            return pd.read_json(io.StringIO(text), lines=True, dtype=False)
+            return number_rows(_read_json_lines(text, where), 1, "line")
         if suffix == ".json":
             stripped = text.lstrip()
-            lines = not stripped.startswith("[")
-            return pd.read_json(io.StringIO(text), lines=lines, dtype=False)
+            if not stripped.startswith("["):
+                return number_rows(_read_json_lines(text, where), 1, "line")
+            return number_rows(pd.read_json(io.StringIO(text), dtype=False), 1, "record")
         sep = delimiter or _sniff_delimiter(text, suffix)
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            na_values=[""], engine="python" if len(sep) > 1 else "c")
+        frame = number_rows(pd.read_csv(io.StringIO(text), sep=sep, dtype=str,
+                                        keep_default_na=False, na_values=[""],
+                                        engine="python" if len(sep) > 1 else "c"), 2)
     except InputError:
         raise
     except (ValueError, pd.errors.ParserError, OSError, ImportError) as exc:
@@ -192,15 +203,106 @@ def _read_bytes(data: bytes, suffix: str, where: str, sheet: str | None,
 
 
 def _read_excel(data: bytes, where: str, sheet: str | None) -> pd.DataFrame:
-    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object)
+    if data[:2] != b"PK":  # .xls (BIFF): pandas and xlrd, no formula check
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object)
+        name = _pick_sheet(list(sheets), sheet, where)
+        return number_rows(sheets[name], 2)
+    return _read_xlsx(data, where, sheet)
+
+
+def number_rows(frame: pd.DataFrame, first: int, word: str = "row") -> pd.DataFrame:
+    """Index ``frame`` by the number a person finds the row under (a CSV's header is row 1,
+    so its first record is row 2; a JSON Lines file counts lines from 1)."""
+    frame.index = pd.RangeIndex(first, first + len(frame))
+    frame.attrs[ROW_WORD] = word
+    return frame
+
+
+def _read_json_lines(text: str, where: str) -> pd.DataFrame:
+    """JSON Lines, one record per line; a line that is not JSON is named by its number."""
+    import json
+
+    records = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            raise input_error(f"{where}, line {n}", "one JSON object per line",
+                              f"text that is not JSON ({exc.args[0].split(':')[0]})",
+                              "Fix or remove that line (a line break inside a value must be "
+                              "written \\n).") from None
+        if not isinstance(value, dict):
+            raise input_error(f"{where}, line {n}", "one JSON object per line",
+                              f"a JSON {type(value).__name__}",
+                              "Write each record as {\"column\": value, ...}.")
+        records.append(value)
+    return pd.DataFrame.from_records(records)
+
+
+def _pick_sheet(names: list[str], sheet: str | None, where: str) -> str:
     if sheet is None:
-        name = next(iter(sheets))
-    elif sheet not in sheets:
-        raise input_error(where, f"a sheet named '{sheet}'", f"sheets {list(sheets)}",
+        return names[0]
+    if sheet not in names:
+        raise input_error(where, f"a sheet named '{sheet}'", f"sheets {names}",
                           "Set input.sheet to one of them.")
-    else:
-        name = sheet
-    return sheets[name]
+    return sheet
+
+
+def _read_xlsx(data: bytes, where: str, sheet: str | None) -> pd.DataFrame:
+    """The sheet's cached values (what Excel shows), indexed by the sheet's own row numbers.
+
+    A formula cell whose file holds no saved value (a workbook written by a script and never
+    opened in Excel) is listed in ``frame.attrs[FORMULA_GAPS]`` (row -> columns), so the row
+    can be set aside with a reason instead of reading as empty.
+    """
+    import openpyxl
+
+    values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    name = _pick_sheet(values.sheetnames, sheet, where)
+    rows = [list(r) for r in values[name].iter_rows(values_only=True)]
+    values.close()
+    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    cells = [list(r) for r in formulas[name].iter_rows(values_only=True)]
+    formulas.close()
+    first = next((i for i, r in enumerate(rows) if any(v is not None for v in r)), None)
+    if first is None:
+        raise input_error(where, "a header and at least one row", f"an empty sheet '{name}'",
+                          "Export the data again.")
+    header = rows[first]
+    width = max((max((j + 1 for j, v in enumerate(r) if v is not None), default=0)
+                 for r in rows[first:]), default=0)
+    columns = _dedupe([str(v) if v is not None else f"Unnamed: {j}"
+                       for j, v in enumerate(header + [None] * (width - len(header)))])
+    records, labels = [], []
+    gaps: dict[int, list[str]] = {}
+    for i in range(first + 1, len(rows)):
+        row = rows[i] + [None] * (width - len(rows[i]))
+        raw = cells[i] if i < len(cells) else []
+        missing = [columns[j] for j, v in enumerate(raw[:width])
+                   if isinstance(v, str) and v.startswith("=") and row[j] is None]
+        if all(v is None for v in row) and not missing:
+            continue
+        records.append(row[:width])
+        labels.append(i + 1)
+        if missing:
+            gaps[i + 1] = missing
+    frame = pd.DataFrame(records, columns=columns, dtype=object,
+                         index=pd.Index(labels, dtype="int64"))
+    frame.attrs[FORMULA_GAPS] = gaps
+    frame.attrs[ROW_WORD] = "row"
+    return frame
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        out.append(n if k == 0 else f"{n}.{k}")
+        seen[n] = k + 1
+    return out
 
 
 def _decode(data: bytes, where: str, encoding: str | None) -> str:
@@ -226,11 +328,13 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
                 guess_score_type: bool = False) -> pd.DataFrame:
     """Check the mapped columns exist and hold what they should; return the canonical table."""
+    line = _row_numbering(where, raw)
+    gaps = raw.attrs.get(FORMULA_GAPS) or {}
+    labels = raw.index.tolist()
     raw = raw.reset_index(drop=True)
     raw.columns = [str(c) for c in raw.columns]
     if len(raw) == 0:
         raise input_error(where, "at least one row", "0 rows", "Export the data again.")
-    line = _row_numbering(where)
     out = pd.DataFrame(index=raw.index)
 
     # id
@@ -270,6 +374,8 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
         out[name] = col.map(lambda v: "(missing)" if _is_missing(v)
                             else strip_controls(str(v)).strip() or "(missing)").astype(object)
 
+    if gaps:
+        _set_aside_formula_gaps(out, gaps, labels, cfg, where)
     out.attrs[ATTRS_KEY] = {
         "source": where,
         "score_type": cfg.score_type if cfg.score else None,
@@ -280,10 +386,30 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
     return out
 
 
-def _row_numbering(where: str):
-    if where == "the DataFrame":
-        return lambda i: f"row {i} (position)"
-    return lambda i: f"row {i + 1} (line {i + 2} of the file)"
+def _row_numbering(where: str, raw: pd.DataFrame):
+    """``line(i)``: how a person finds the row at position ``i`` (a spreadsheet row number,
+    header = row 1; a JSON Lines line; a DataFrame's index label)."""
+    labels = raw.index.tolist()
+    word = raw.attrs.get(ROW_WORD)
+    if word is None:
+        return lambda i: f"index {labels[i]!r} (row {i + 1} of the table)"
+    return lambda i: f"{word} {labels[i]}"
+
+
+def _set_aside_formula_gaps(out: pd.DataFrame, gaps: dict[int, list[str]], labels: list,
+                            cfg: InputConfig, where: str) -> None:
+    """Rows whose mapped cells are formulas without a saved value: set aside, and said."""
+    mapped = {cfg.text, cfg.score, cfg.date, *cfg.segments} - {None}
+    hit = [i for i, label in enumerate(labels) if mapped & set(gaps.get(label, ()))]
+    if not hit:
+        return
+    reasons = pd.Series([None] * len(out), index=out.index, dtype=object)
+    reasons.iloc[hit] = FORMULA_WITHOUT_VALUE
+    out["set_aside"] = reasons
+    shown = ", ".join(str(labels[i]) for i in hit[:10]) + (", ..." if len(hit) > 10 else "")
+    log.warning("%s: %d row(s) have formula cells without a saved value (rows %s); they are "
+                "set aside as %s. Open and save the file in Excel (it stores the values), or "
+                "paste the values, to keep them.", where, len(hit), shown, FORMULA_WITHOUT_VALUE)
 
 
 def _is_missing(value: Any) -> bool:
