@@ -134,3 +134,20 @@ def test_excel_rows_named_by_sheet_row(tmp_path):
         frame.to_excel(xl, index=False, startrow=2)  # two title rows above the header
     with pytest.raises(fm.InputError, match=r"survey.xlsx, column 'nps', row 13:"):
         fm.load(path, text="comment", score="nps")
+
+
+def test_row_count_is_of_records_not_lines(tmp_path, caplog):
+    """Multi-line narratives: the count that is logged and compared with
+    engine.fast_path_above is of parsed records."""
+    import logging
+
+    frame = make_feedback()
+    frame["comment"] = frame["comment"] + '\nsecond line, "quoted"\n\nthird line'
+    path = tmp_path / "narratives.csv"
+    frame.to_csv(path, index=False)
+    cfg = _cfg(f"engine.fast_path_above={len(frame)}")
+    with caplog.at_level(logging.INFO, logger="feedback_mining"):
+        result = Pipeline(cfg).run(path)
+    assert result.summary["path"] == "default"
+    assert result.summary["path_reason"] == \
+        f"{len(frame)} rows <= engine.fast_path_above={len(frame)}"

@@ -186,9 +186,26 @@ def _estimate_rows(path: Path) -> int | None:
 
         return int(pq.ParquetFile(path).metadata.num_rows)
     if suffix in STREAMED_TEXT:
-        lines = 0
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                lines += block.count(b"\n")
-        return max(lines - 1, 0)
+        return count_records(path)
     return None
+
+
+def count_records(path: Path) -> int:
+    """Records of a CSV file (not lines: a quoted cell may hold line breaks), header
+    excluded.  A line break counts when an even number of quote characters precede it
+    (a doubled quote inside a cell counts twice and keeps the parity)."""
+    import numpy as np
+
+    records = 0
+    inside = 0
+    last = b"\n"
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            arr = np.frombuffer(block, dtype=np.uint8)
+            quotes = np.cumsum(arr == ord('"')) + inside
+            records += int(np.count_nonzero((arr == ord("\n")) & (quotes % 2 == 0)))
+            inside = int(quotes[-1] % 2)
+            last = block[-1:]
+    if last not in (b"\n", b""):
+        records += 1  # a last record without a final line break
+    return max(records - 1, 0)
