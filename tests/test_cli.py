@@ -92,5 +92,5 @@ def test_bad_input_fails_with_one_line_and_no_output(tmp_path, feedback, case, c
 
 def test_no_input_is_explained():
     res = runner.invoke(app, ["run"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # bad input, as the README says
     assert "no input" in res.output

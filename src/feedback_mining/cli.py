@@ -18,7 +18,7 @@ import pandas as pd
 import typer
 
 from .config import Config
-from .errors import FeedbackMiningError
+from .errors import FeedbackMiningError, input_error
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn customer feedback into a ranked list of friction themes.")
@@ -131,8 +131,8 @@ def _data(cfg: Config, sample: bool):
         return load_sample()
     if cfg.input.path:
         return None
-    raise FeedbackMiningError("no input: pass --input FILE, set input.path in the config file, "
-                              "or use --sample.")
+    raise input_error("no input", "a feedback file", "none given",
+                      "Pass --input FILE, set input.path in the config file, or use --sample.")
 
 
 @app.command()
@@ -265,8 +265,8 @@ def evaluate(
     with _one_line_errors(verbose, quiet):
         cfg = build_config(config, input_, None, text, id_, None, None, None, None, overrides)
         if not cfg.input.path:
-            raise FeedbackMiningError("no input: pass --input FILE or set input.path in the "
-                                      "config file.")
+            raise input_error("no input", "a feedback file", "none given",
+                              "Pass --input FILE or set input.path in the config file.")
         scores = evaluate_run(cfg, labels)
     typer.echo(format_scores(scores) + f"  set aside {scores['set_aside']}")
 

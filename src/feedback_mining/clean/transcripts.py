@@ -318,7 +318,7 @@ def read_transcripts(
 
             frame = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
                                delimiter=cfg.delimiter)
-        if (frame.columns.dtype == object and "turns" in frame.columns
+        if ("turns" in frame.columns  # columns are "str", not object, on pandas 3
                 and cfg.text not in frame.columns):
             turns, extra = parse_json(frame.to_dict("records"), **names, stats=stats)
         else:

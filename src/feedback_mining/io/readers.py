@@ -358,6 +358,7 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
 
     # text
     text = _column(raw, cfg.text, "text", where)
+    _check_text_column(raw, cfg.text, where)
     out["text"] = text.map(lambda v: "" if _is_missing(v) else strip_controls(str(v))) \
         .astype(object)
 
@@ -384,6 +385,28 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
         "columns": {"text": cfg.text, "id": cfg.id, "score": cfg.score, "date": cfg.date},
     }
     return out
+
+
+def _check_text_column(raw: pd.DataFrame, name: str, where: str) -> None:
+    """A text column that holds only numbers (a score, an id) is a mapping mistake: say so
+    before any model loads, and name the column that holds text."""
+    values = raw[name].dropna()
+    values = values[values.astype(str).str.strip() != ""]
+    if values.empty:
+        return
+    numeric = pd.to_numeric(values.astype(str).str.strip().str.replace(",", ".", regex=False),
+                            errors="coerce").notna()
+    if numeric.mean() < 0.98:
+        return
+    lengths = {c: raw[c].dropna().astype(str).str.len().mean() for c in raw.columns
+               if c != name and (raw[c].dtype == object or pd.api.types.is_string_dtype(raw[c]))}
+    texty = [c for c, n in sorted(lengths.items(), key=lambda kv: -kv[1]) if n > 15]
+    hint = f"Did you mean --text '{texty[0]}'? " if texty else ""
+    shown = ", ".join(repr(str(v)) for v in values.head(3))
+    raise input_error(f"{where}, column '{name}'", "a text column with the verbatims",
+                      f"numbers only ({shown}, ...)",
+                      f"{hint}Map the text with --text COLUMN (or input.text in the config).",
+                      code="FM106")
 
 
 def _row_numbering(where: str, raw: pd.DataFrame):
