@@ -39,6 +39,7 @@ def test_config_file_and_overrides(tmp_path, feedback):
     res = runner.invoke(app, ["run", "--config", str(job), "--set", "themes.seed=5"])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        ".feedback-mining-outputs.json", ".feedback-mining.lock",  # what it wrote; its lock
         "documents.csv", "history.sqlite", "run.log", "segments.csv", "summary.json",
         "theme_segments.csv", "themes.csv", "trend.csv"]  # every run is recorded in the history
 

@@ -26,7 +26,8 @@ def run_folder(tmp_path_factory):
 def test_save_writes_deck_and_page_when_configured(run_folder):
     _, folder = run_folder
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["documents.parquet", "segments.parquet", "summary.json",
+    assert names[:2] == [".feedback-mining-outputs.json", ".feedback-mining.lock"]
+    assert names[2:] == ["documents.parquet", "segments.parquet", "summary.json",
                      "theme_segments.parquet", "themes.html", "themes.parquet", "themes.pptx",
                      "trend.parquet"]
 

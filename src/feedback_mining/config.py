@@ -47,6 +47,10 @@ class InputConfig:
     sheet: str | None = None  # Excel sheet name; the first sheet by default
     encoding: str | None = None  # detected when not given (io/encoding.py); set to force one
     delimiter: str | None = None  # detected when not given
+    # Hostile or damaged files stay bounded: a file read whole (Excel, JSON, a ZIP member,
+    # a CSV that is not UTF-8) is capped, and a ZIP member is streamed and counted.
+    max_read_mb: float = 1024.0
+    max_zip_ratio: float = 100.0  # decompressed / compressed size of a ZIP member
     # Chat transcripts (see clean/transcripts.py): format = "transcript" reads them.
     format: str = "table"  # "table" or "transcript"
     conversation: str | None = None  # column of the conversation id (one row per turn)

@@ -46,3 +46,27 @@ def safe_cell(value: object) -> object:
     if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+_SECRET = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]+)(?=@)", re.I)
+
+
+def mask_url(url: object) -> object:
+    """A URL with its password replaced by ``***`` (for errors, logs and summary.json).
+
+    >>> mask_url("postgresql://analyst:s3cret@db/feedback")
+    'postgresql://analyst:***@db/feedback'
+    """
+    if isinstance(url, str):
+        return _SECRET.sub(r"\g<head>***", url)
+    return url
+
+
+def masked_config(config: dict) -> dict:
+    """A config dict (``Config.to_dict()``) with the secrets of its URLs masked."""
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in config.items()}
+    for section in out.values():
+        if isinstance(section, dict):
+            for key, value in section.items():
+                section[key] = mask_url(value)
+    return out

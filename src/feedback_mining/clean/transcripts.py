@@ -314,10 +314,9 @@ def read_transcripts(
         if isinstance(source, pd.DataFrame):
             frame = source
         else:
-            from ..io.readers import read_table
+            from ..io.readers import read_options, read_table
 
-            frame = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
-                               delimiter=cfg.delimiter)
+            frame = read_table(source, **read_options(cfg))
         if ("turns" in frame.columns  # columns are "str", not object, on pandas 3
                 and cfg.text not in frame.columns):
             turns, extra = parse_json(frame.to_dict("records"), **names, stats=stats)

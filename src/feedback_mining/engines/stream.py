@@ -23,6 +23,7 @@ from ..io.readers import (
     load_with_config,
     map_columns,
     number_rows,
+    read_options,
     read_table,
 )
 
@@ -135,8 +136,7 @@ class Chunks:
                 raise input_error(str(path), f"a readable {suffix.lstrip('.')} table",
                                   f"an error ({first})", "Check that the file is not damaged "
                                   "and that its suffix matches its content.") from None
-        whole = read_table(path, sheet=self.cfg.sheet, encoding=self.cfg.encoding,
-                           delimiter=self.cfg.delimiter)
+        whole = read_table(path, **read_options(self.cfg))
         self.n_rows = len(whole)
         for start in range(0, len(whole), size):
             yield whole.iloc[start:start + size]

@@ -113,20 +113,34 @@ def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig,
     if isinstance(source, pd.DataFrame):
         raw, where = source.copy(), where or "the DataFrame"
     else:
-        raw, where = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
-                                delimiter=cfg.delimiter), str(source)
+        raw, where = read_table(source, **read_options(cfg)), str(source)
     return map_columns(raw, cfg, where=where, guess_score_type=guess)
 
 
 # --------------------------------------------------------------------------- reading
+def read_options(cfg: InputConfig) -> dict[str, Any]:
+    """The :func:`read_table` keywords of an :class:`InputConfig`."""
+    return {"sheet": cfg.sheet, "encoding": cfg.encoding, "delimiter": cfg.delimiter,
+            "max_read_mb": cfg.max_read_mb, "max_zip_ratio": cfg.max_zip_ratio}
+
+
 def read_table(
     path: str | Path,
     *,
     sheet: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    max_read_mb: float | None = None,
+    max_zip_ratio: float | None = None,
 ) -> pd.DataFrame:
-    """Read a table file as it is (no mapping); errors name the file and what to do."""
+    """Read a table file as it is (no mapping); errors name the file and what to do.
+
+    At most ``max_read_mb`` megabytes are read (a ZIP member is streamed and counted, and
+    stopped when it grows past ``max_zip_ratio`` times its compressed size).
+    """
+    defaults = InputConfig()
+    cap = int((defaults.max_read_mb if max_read_mb is None else max_read_mb) * (1 << 20))
+    ratio = defaults.max_zip_ratio if max_zip_ratio is None else max_zip_ratio
     path = Path(path)
     if not path.exists():
         raise input_error(str(path), "an existing file", "no such file",
@@ -138,19 +152,25 @@ def read_table(
                           "Export the data again.")
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        name, data = _read_zip_member(path)
+        name, data = _read_zip_member(path, cap, ratio)
         return _read_bytes(data, Path(name).suffix.lower(), f"{path}:{name}", sheet, encoding,
                            delimiter)
     if suffix not in SUPPORTED:
         raise input_error(str(path), f"one of {', '.join(SUPPORTED)}", f"a '{suffix or 'no'}' suffix",
                           "Save the data as CSV, Excel, Parquet or JSON Lines.")
+    size = path.stat().st_size
+    if size > cap:
+        raise input_error(str(path), f"a file of at most {cap / (1 << 20):g} MB to read whole "
+                          "(input.max_read_mb)", f"{size / (1 << 20):.1f} MB",
+                          "Export it as UTF-8 CSV or Parquet (read in chunks, no cap), or raise "
+                          "input.max_read_mb if the machine has the memory.")
     return _read_bytes(path.read_bytes(), suffix, str(path), sheet, encoding, delimiter)
 
 
-def _read_zip_member(path: Path) -> tuple[str, bytes]:
+def _read_zip_member(path: Path, cap: int, ratio: float) -> tuple[str, bytes]:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError):
         raise input_error(str(path), "a ZIP archive", "a damaged or non-ZIP file",
                           "Unzip it by hand or export the data again.") from None
     with archive:
@@ -164,7 +184,36 @@ def _read_zip_member(path: Path) -> tuple[str, bytes]:
             raise input_error(str(path), "exactly one data file inside the ZIP",
                               f"{len(members)} ({', '.join(members[:5]) or 'none'})",
                               "Unzip it and pass the file you want.")
-        return members[0], archive.read(members[0])
+        info = archive.getinfo(members[0])
+        return members[0], _stream_member(archive, info, f"{path}:{members[0]}", cap, ratio)
+
+
+def _stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, cap: int,
+                   ratio: float) -> bytes:
+    """Decompress one member block by block, counting: stop past ``cap`` bytes or past
+    ``ratio`` times its compressed size (the declared sizes are not trusted)."""
+    packed = max(info.compress_size, 1)
+    out = bytearray()
+    try:
+        with archive.open(info) as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                out += block
+                if len(out) > cap:
+                    raise input_error(
+                        where, f"at most {cap / (1 << 20):g} MB unpacked (input.max_read_mb)",
+                        "more", "Unzip it and pass the file (a UTF-8 CSV is read in chunks), "
+                        "or raise input.max_read_mb.")
+                if len(out) > (1 << 20) and len(out) > ratio * packed:
+                    raise input_error(
+                        where, f"a member that unpacks to at most {ratio:g} times its packed "
+                        "size (input.max_zip_ratio)", f"more than {len(out) // packed} times "
+                        f"({packed} bytes packed)", "This looks like a ZIP bomb; unzip it by "
+                        "hand if you trust it, or raise input.max_zip_ratio.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+            OSError, EOFError) as exc:
+        raise input_error(where, "a readable ZIP member", f"an error ({exc})",
+                          "Unzip it by hand or export the data again.") from None
+    return bytes(out)
 
 
 def _read_bytes(data: bytes, suffix: str, where: str, sheet: str | None,
@@ -350,7 +399,8 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
             first = ids[dup].iloc[0]
             rows = [line(i) for i in np.flatnonzero((ids == first).to_numpy())[:3]]
             raise input_error(f"{where}, column '{cfg.id}'", "unique ids",
-                              f"id '{first}' {int((ids == first).sum())} times ({', '.join(rows)})",
+                              f"id {shown(first)} {int((ids == first).sum())} times "
+                              f"({', '.join(rows)})",
                               "Remove the duplicate rows or map another id column.")
         out["id"] = ids.astype(str).map(strip_controls)
     else:
@@ -409,6 +459,19 @@ def _check_text_column(raw: pd.DataFrame, name: str, where: str) -> None:
                       code="FM106")
 
 
+def shown(value: object, limit: int = 16) -> str:
+    """A cell as an error message may show it: quoted and cut, so that a verbatim (with the
+    personal data in it) never reaches a terminal or a log whole.
+
+    >>> shown("my email is jane@example.com, refund me")
+    "'my email is jan…' (39 characters)"
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"'{text[:limit - 1]}…' ({len(text)} characters)"
+
+
 def _row_numbering(where: str, raw: pd.DataFrame):
     """``line(i)``: how a person finds the row at position ``i`` (a spreadsheet row number,
     header = row 1; a JSON Lines line; a DataFrame's index label)."""
@@ -465,7 +528,7 @@ def _parse_score(col: pd.Series, cfg: InputConfig, where: str, line, guess: bool
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise input_error(
             f"{where}, column '{cfg.score}', {line(i)}", "a number",
-            f"'{col.iloc[i]}' ({int(bad.sum())} rows are not numbers)",
+            f"{shown(col.iloc[i])} ({int(bad.sum())} rows are not numbers)",
             "Map a numeric score column, or clean those rows.", code="FM102",
         )
     values = values.astype(float)
@@ -492,7 +555,7 @@ def _parse_date(col: pd.Series, name: str, where: str, line) -> pd.Series:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise input_error(
             f"{where}, column '{name}', {line(i)}", "a date such as 2024-05-31",
-            f"'{col.iloc[i]}' ({int(bad.sum())} rows are not dates)",
+            f"{shown(col.iloc[i])} ({int(bad.sum())} rows are not dates)",
             "Fix those rows or map another date column.", code="FM104",
         )
     if getattr(parsed.dt, "tz", None) is not None:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import input_error
 from ..io.writers import atomic_write
+from ..safe import safe_cell
 from . import content as C
 from .fit import LINE_HEIGHT, fit_emu
 
@@ -277,7 +278,8 @@ class _Deck:
         from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 
         data = CategoryChartData(number_format=fmt)
-        data.categories = [_short(c, 34 if horizontal else 16) for c in categories]
+        # python-pptx writes chart data through XlsxWriter, which makes "=..." a formula
+        data.categories = [safe_cell(_short(c, 34 if horizontal else 16)) for c in categories]
         data.add_series(series_name, [float(v) for v in values])
         kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
         frame = slide.shapes.add_chart(kind, x, y, w, h, data)
@@ -305,7 +307,7 @@ class _Deck:
         from pptx.enum.chart import XL_CHART_TYPE
 
         data = CategoryChartData(number_format="0%")
-        data.categories = [str(p) for p in periods]
+        data.categories = [safe_cell(str(p)) for p in periods]
         data.add_series("Share", [float(v) for v in values])
         frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, w, h, data)
         frame.name = title
