@@ -31,7 +31,7 @@ def test_no_input_exits_2_as_the_readme_says():
     assert res.exit_code == 2, res.output
     assert "no input" in res.output
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "2 bad input" in readme
+    assert "| 2 | bad input" in readme
 
 
 def test_text_column_of_numbers_is_refused_before_any_model_loads(tmp_path, monkeypatch):

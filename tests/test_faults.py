@@ -158,4 +158,5 @@ def test_full_disk_exits_7_and_keeps_previous_outputs(tmp_path):
         assert (out / "summary.json").read_text() == '{"previous": true}'
         assert not list(out.glob(".staging-*"))
     finally:
-        subprocess.run(["umount", str(mount)], capture_output=True)
+        if subprocess.run(["umount", str(mount)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(mount)], capture_output=True)

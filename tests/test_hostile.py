@@ -143,3 +143,20 @@ def test_html_escapes_segment_values_and_labels(tmp_path):
     result.themes["label"] = "<img src=x onerror=alert(2)>"
     page = result.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "<img src=x" not in page
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not_xml"])
+def test_damaged_workbook_is_an_input_error_not_unexpected(tmp_path, damage):
+    path = tmp_path / "survey.xlsx"
+    make_feedback().to_excel(path, index=False)
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as z:
+            for item in src.infolist():
+                z.writestr(item, b"<worksheet><sheetData><row>"
+                           if item.filename == "xl/worksheets/sheet1.xml" else src.read(item))
+        path = (tmp_path / "bad.xlsx").rename(path)
+    with pytest.raises(fm.InputError, match="survey.xlsx.*damaged"):
+        fm.load(path, text="comment")

@@ -86,7 +86,7 @@ def _keep_brackets(sents: list[str]) -> list[str]:
     return [s for s in sents if s]
 
 
-_OPENING = re.compile(r"(?:\s*[\[(])+$")
+_OPENING = re.compile(r"(?:\s*[\[(])*\[$")  # "[", "([": a placeholder's opening
 
 
 def split_clauses(sentence: str) -> list[str]:

@@ -240,7 +240,8 @@ def _read_bytes(data: bytes, suffix: str, where: str, sheet: str | None,
                                         engine="python" if len(sep) > 1 else "c"), 2)
     except InputError:
         raise
-    except (ValueError, pd.errors.ParserError, OSError, ImportError) as exc:
+    except (ValueError, pd.errors.ParserError, OSError, ImportError, KeyError, SyntaxError,
+            zipfile.BadZipFile, EOFError) as exc:  # SyntaxError: XML inside a workbook
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise input_error(where, f"a readable {suffix.lstrip('.')} table", f"an error ({first})",
                           "Check that the file is not damaged and that its suffix matches its "
