@@ -151,3 +151,24 @@ def test_row_count_is_of_records_not_lines(tmp_path, caplog):
     assert result.summary["path"] == "default"
     assert result.summary["path_reason"] == \
         f"{len(frame)} rows <= engine.fast_path_above={len(frame)}"
+
+
+def test_turning_the_limit_off_still_bounds_what_reaches_spacy():
+    mapped = fm.load(pd_frame({"text": ["refund late " * 100_000, "refund late"]}))
+    cleaned = fm.clean(mapped, fm.Config().with_overrides(["clean.max_chars=0"]).clean)
+    assert cleaned["set_aside"].tolist() == ["too_long", None]
+
+
+def test_headerless_file_does_not_print_its_first_verbatim(tmp_path):
+    path = tmp_path / "raw.csv"
+    first = "my email is jane.doe@example.com and the refund never came back to me"
+    path.write_text(f"{first},9\nsecond answer here,3\n", encoding="utf-8")
+    with pytest.raises(fm.InputError) as err:
+        fm.load(path, text="comment")
+    assert "jane.doe@example.com" not in str(err.value)
+
+
+def pd_frame(data):
+    import pandas as pd
+
+    return pd.DataFrame(data)

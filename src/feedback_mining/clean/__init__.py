@@ -37,6 +37,7 @@ __all__ = [
 ]
 ATTRS_KEY = "feedback_mining"
 TOO_LONG = "too_long"
+HARD_MAX_CHARS = 500_000  # whatever clean.max_chars says: spaCy stops at 1,000,000
 
 
 def clean(frame: pd.DataFrame, config: CleanConfig | None = None) -> pd.DataFrame:
@@ -78,9 +79,11 @@ def clean_with_stats(
     reasons: list[str | None] = []
     # A reason given when the row was read (a formula without a saved value) stands.
     prior = out["set_aside"].tolist() if "set_aside" in out else [None] * len(raw)
-    limit = int(config.max_chars) if config.max_chars and config.max_chars > 0 else None
+    # 0 or a value past spaCy's limit (1,000,000 characters, error E088) still bounds texts
+    limit = int(config.max_chars) if 0 < (config.max_chars or 0) <= HARD_MAX_CHARS \
+        else HARD_MAX_CHARS
     for i, text in enumerate(raw):
-        if limit is not None and len(text) > limit:
+        if len(text) > limit:
             # Set aside before any step reads it whole: no model (nor ftfy, the redactor or
             # an output cell) gets an unbounded text.  The outputs keep its beginning.
             raw[i] = text = shorten(text, limit)

@@ -511,10 +511,11 @@ def _column(raw: pd.DataFrame, name: str, role: str, where: str) -> pd.Series:
         return raw[name]
     close = difflib.get_close_matches(name, raw.columns, n=1, cutoff=0.6)
     hint = f"Did you mean '{close[0]}'? " if close else ""
-    shown = ", ".join(repr(c) for c in list(raw.columns)[:12])
+    # a file without a header has its first verbatims as column names: shown cut
+    names = ", ".join(shown(c, 32) for c in list(raw.columns)[:12])
     more = ", ..." if raw.shape[1] > 12 else ""
     raise input_error(
-        where, f"a {role} column named '{name}'", f"the columns {shown}{more}",
+        where, f"a {role} column named '{name}'", f"the columns {names}{more}",
         f"{hint}Map the {role} with --{role if role != 'segment' else 'segments'} COLUMN "
         f"(or input.{role if role != 'segment' else 'segments'} in the config).",
         code="FM101",
