@@ -20,6 +20,7 @@ instead of handing garbled text to the models.
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import re
 import unicodedata
@@ -41,10 +42,15 @@ _COMMON = set("\u00a0\u00a3\u00a7\u00a9\u00ab\u00ae\u00b0\u00b1\u00b2\u00b3\u00b
               "\u00bb\u00bc\u00bd\u00be\u00bf\u00a1\u00d7\u00f7\u2013\u2014\u2018\u2019\u201a"
               "\u201c\u201d\u201e\u2022\u2026\u20ac\u2122\u2032\u2033\u00a2\u00a5\u00a4\u3000"
               "\u3001\u3002\u300c\u300d\uff01\uff1f\uff08\uff09\uff0c\uff1a\u30fc")
-_WORD = re.compile(r"[^\W\d_]+")
+# words with at least one non-ASCII letter; symbols (non-ASCII) glued between letters; C1
+# controls and replacement characters.  Regular expressions keep a large file's check in C.
+_ODD_WORD = re.compile(r"[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*")
+_GLUED = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f](?=[^\W\d_])")
+_BROKEN = re.compile(r"[\x80-\x9f\ufffd]")
 MAX_BAD_SHARE = 0.02  # of non-ASCII characters; above it the text "looks wrong"
 
 
+@functools.lru_cache(maxsize=8192)
 def _script(ch: str) -> str:
     name = unicodedata.name(ch, "")
     for script in ("LATIN", "CYRILLIC", "GREEK", "HIRAGANA", "KATAKANA", "CJK", "HANGUL",
@@ -67,33 +73,47 @@ def oddities(text: str) -> tuple[int, int]:
     >>> oddities("Tr\u00c8s d\u00c8\u00c1u")[0] > 0
     True
     """
-    non_ascii = sum(1 for ch in text if ord(ch) > 127)
-    if not non_ascii:
+    if text.isascii():
         return 0, 0
-    bad = text.count("\ufffd") + sum(1 for ch in text if 0x80 <= ord(ch) <= 0x9f)
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    bad = sum(1 for _ in _BROKEN.finditer(text))
     # symbols glued between letters: "Tr\u02c6s", "d\u2030"
-    for m in re.finditer(r"(?<=[^\W\d_])[^\w\s](?=[^\W\d_])", text):
-        ch = m.group()
-        if ord(ch) > 127 and ch not in _COMMON:
-            bad += 1
-    for word in _WORD.findall(text):
-        if word.isascii():
-            continue
-        accented = [c for c in word if ord(c) > 127]
-        scripts = {_script(c) for c in word}
-        if "LATIN" in scripts and len(scripts) > 1:
-            bad += sum(1 for c in accented if _script(c) != "LATIN")
-            continue
-        if scripts == {"LATIN"}:
-            bad += sum(1 for prev, c in zip(word, word[1:], strict=False)
-                       if ord(c) > 127 and c.isupper() and prev.islower())
-            if len(word) >= 4 and len(accented) * 2 > len(word):
-                bad += len(accented)
+    bad += sum(1 for m in _GLUED.finditer(text) if m.group() not in _COMMON)
+    verdicts: dict[str, int] = {}
+    for m in _ODD_WORD.finditer(text):
+        word = m.group()
+        if word not in verdicts:
+            verdicts[word] = _odd_letters(word)
+        bad += verdicts[word]
     return bad, non_ascii
 
 
+def _odd_letters(word: str) -> int:
+    """Letters of one word (with a non-ASCII letter) that do not fit it."""
+    accented = [c for c in word if ord(c) > 127]
+    scripts = {_script(c) for c in word}
+    if "LATIN" in scripts and len(scripts) > 1:
+        return sum(1 for c in accented if _script(c) != "LATIN")
+    if scripts != {"LATIN"}:
+        return 0
+    bad = sum(1 for prev, c in zip(word, word[1:], strict=False)
+              if ord(c) > 127 and c.isupper() and prev.islower())
+    if len(word) >= 4 and len(accented) * 2 > len(word):
+        bad += len(accented)
+    return bad
+
+
+def _spread(text: str, size: int = 2_000_000, pieces: int = 20) -> str:
+    """The whole text when it is short; else evenly spread slices of it (the judgement is a
+    share, and a large file should not take minutes to judge)."""
+    if len(text) <= size:
+        return text
+    step, width = len(text) // pieces, size // pieces
+    return "\n".join(text[i * step:i * step + width] for i in range(pieces))
+
+
 def looks_wrong(text: str) -> bool:
-    bad, non_ascii = oddities(text)
+    bad, non_ascii = oddities(_spread(text))
     return bad >= 3 and bad > MAX_BAD_SHARE * non_ascii
 
 
@@ -197,7 +217,7 @@ def decode(data: bytes, where: str, encoding: str | None = None) -> tuple[str, s
 
 def _checked(text: str, enc: str, where: str, tried: list[str]) -> tuple[str, str]:
     if looks_wrong(text):
-        bad, non_ascii = oddities(text)
+        bad, non_ascii = oddities(_spread(text))
         sample = _sample(text)
         raise input_error(
             where, "text that reads as words",
