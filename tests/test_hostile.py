@@ -160,3 +160,13 @@ def test_damaged_workbook_is_an_input_error_not_unexpected(tmp_path, damage):
         path = (tmp_path / "bad.xlsx").rename(path)
     with pytest.raises(fm.InputError, match="survey.xlsx.*damaged"):
         fm.load(path, text="comment")
+
+
+def test_json_transcripts_are_capped_too(tmp_path):
+    path = tmp_path / "chats.json"
+    path.write_text(json.dumps([{"id": f"c{i}", "turns": [
+        {"speaker": "customer", "text": "refund late " * 20}]} for i in range(400)]))
+    cfg = fm.Config().with_overrides([f"input.path={path}", "input.format=transcript",
+                                      "input.max_read_mb=0.05"])
+    with pytest.raises(fm.InputError, match="chats.json.*input.max_read_mb"):
+        fm.io.load_with_config(None, cfg.input)

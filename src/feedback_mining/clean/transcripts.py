@@ -304,6 +304,11 @@ def read_transcripts(
         turns, extra = parse_json(source, **names, stats=stats)
     elif isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".json":
         path = Path(source)
+        if path.is_file() and path.stat().st_size > cfg.max_read_mb * (1 << 20):
+            raise input_error(str(path), f"a JSON file of at most {cfg.max_read_mb:g} MB "
+                              "(input.max_read_mb)", f"{path.stat().st_size / (1 << 20):.1f} MB",
+                              "Export the conversations as one row per turn (CSV), or raise "
+                              "input.max_read_mb if the machine has the memory.")
         try:
             data = json.loads(path.read_text(encoding=cfg.encoding or "utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
