@@ -170,3 +170,28 @@ def test_json_transcripts_are_capped_too(tmp_path):
                                       "input.max_read_mb=0.05"])
     with pytest.raises(fm.InputError, match="chats.json.*input.max_read_mb"):
         fm.io.load_with_config(None, cfg.input)
+
+
+def test_no_workbook_sheet_holds_a_formula_from_customer_text(tmp_path):
+    """Every sheet (issue 16's What changed, Data dictionary and segment sheets too) stores
+    hostile labels, segment values and verbatims as text."""
+    import openpyxl
+
+    frame = make_feedback()
+    frame["channel"] = frame["channel"].map({"app": "=cmd|' /C calc'!A0", "web": "@SUM(1+1)"})
+    frame.loc[3, "comment"] = "=HYPERLINK(\"http://evil\",\"click\") " + frame.loc[3, "comment"]
+    cfg = fm.Config().with_overrides([*FAST, "input.text=comment", "input.score=nps",
+                                      "input.date=submitted_at", "input.segments=[\"channel\"]",
+                                      "score.period=W", "score.segment_min_verbatims=1"])
+    result = Pipeline(cfg).run(frame)
+    for table in (result.themes, result.trend):  # a label an analyst typed
+        table["label"] = "+HYPERLINK(\"http://evil\")"
+    assert not result.changes.empty  # the What changed sheet is written, with the labels
+    book = openpyxl.load_workbook(result.to_excel(tmp_path / "themes.xlsx"))
+    assert {"What changed", "Data dictionary", "Documents", "Mentions"} <= set(book.sheetnames)
+    risky = [(ws.title, c.coordinate, c.value) for ws in book.worksheets for row in ws.iter_rows()
+             for c in row if c.data_type == "f"
+             or (isinstance(c.value, str) and c.value.startswith(("=", "+", "@")))]
+    assert risky == []
+    changed = [c.value for row in book["What changed"].iter_rows() for c in row]
+    assert "'+HYPERLINK(\"http://evil\")" in changed  # kept, as text

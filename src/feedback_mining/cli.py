@@ -177,7 +177,7 @@ def run(
             if not no_history and cfg.history.enabled:
                 if "error" in record_history(result, period=period):
                     for name, text in (("summary.json", summary_json(
-                            result.summary, result.config.to_dict())),
+                            result.summary.to_dict(), result.config.to_dict())),
                                        ("run.log", logs.buffer.getvalue())):
                         atomic_write(out / name, lambda tmp, t=text: tmp.write_text(
                             t, encoding="utf-8"))
@@ -242,7 +242,7 @@ def report(
 ) -> None:
     """Rebuild a report (deck, workbook or HTML page) from the saved outputs of a run."""
     from .errors import config_error
-    from .pipeline import load_result
+    from .result import load_result
 
     with _one_line_errors(verbose, keep_log=False):
         fmt = (format_ or output.suffix.lstrip(".")).lower()
@@ -274,7 +274,8 @@ def evaluate(
 ) -> None:
     """Find themes in labelled feedback without its labels, then print how well they match
     the labels: NMI, ARI, share of texts without a theme, number of themes."""
-    from .themes.evaluate import evaluate_run, format_scores
+    from .evaluate import evaluate_run
+    from .themes.evaluate import format_scores
 
     with _one_line_errors(verbose, quiet):
         cfg = build_config(config, input_, None, text, id_, None, None, None, None, overrides)
@@ -285,17 +286,19 @@ def evaluate(
     typer.echo(format_scores(scores) + f"  set aside {scores['set_aside']}")
 
 
-def _top_themes(result, n: int = 10) -> str:
-    """The top ``n`` themes with the components of their priority (docs/metrics.md)."""
+def _top_themes(result, n: int = 10, components: bool = True, label_width: int = 40) -> str:
+    """The top ``n`` themes with the components of their priority (docs/metrics.md);
+    ``components=False`` leaves the four component columns out (the README's shorter form)."""
     t = result.themes.head(n)
     if t.empty:
         return "no themes found"
     has_impact = "impact" in t
     lines = [f"top {len(t)} of {len(result.themes)} themes; priority = 100 x volume x "
              "mean(negativity, impact) x (1 + growth):",
-             f"  {'rank':>4} {'label':<40} {'verb':>6} {'share':>6} {'sent':>5} {'neg':>5} "
-             f"{'impact':>7} {'gap':>6} | {'prio':>6} {'p_vol':>6} {'p_neg':>5} {'p_imp':>5} "
-             f"{'p_gro':>5}  top segment (lift)"]
+             f"  {'rank':>4} {'label':<{label_width}} {'verb':>6} {'share':>6} {'sent':>5} "
+             f"{'neg':>5} {'impact':>7} {'gap':>6} | {'prio':>6}"
+             + (f" {'p_vol':>6} {'p_neg':>5} {'p_imp':>5} {'p_gro':>5}" if components else "")
+             + "  top segment (lift)"]
 
     def num(value, fmt: str, width: int) -> str:
         return f"{value:{fmt}}".rjust(width) if pd.notna(value) else "-".rjust(width)
@@ -305,15 +308,18 @@ def _top_themes(result, n: int = 10) -> str:
                if isinstance(row.get("top_segment"), str) else "-")
         flags = (" low-volume" if row["low_volume"] else "") + \
             (" EMERGING" if row.get("emerging") else "")
+        parts = (f" {num(row['priority_volume'], '.3f', 6)} "
+                 f"{num(row['priority_negativity'], '.2f', 5)} "
+                 f"{num(row['priority_impact'], '.2f', 5)} "
+                 f"{num(row['priority_growth'], '.2f', 5)}" if components else "")
         lines.append(
-            f"  {row['rank']:>4} {str(row['label'])[:40]:<40} {row['verbatims']:>6} "
+            f"  {row['rank']:>4} {str(row['label'])[:label_width]:<{label_width}} "
+            f"{row['verbatims']:>6} "
             f"{num(row['share'], '.1%', 6)} {num(row['sentiment_mean'], '+.2f', 5)} "
             f"{num(row['share_negative'], '.0%', 5)} "
             f"{num(row['impact'] if has_impact else None, '+.3f', 7)} "
             f"{num(row['driver_gap'] if has_impact else None, '+.2f', 6)} | "
-            f"{num(row['priority'], '.3f', 6)} {num(row['priority_volume'], '.3f', 6)} "
-            f"{num(row['priority_negativity'], '.2f', 5)} {num(row['priority_impact'], '.2f', 5)} "
-            f"{num(row['priority_growth'], '.2f', 5)}  {seg}{flags}")
+            f"{num(row['priority'], '.3f', 6)}{parts}  {seg}{flags}")
     return "\n".join(lines)
 
 

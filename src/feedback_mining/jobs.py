@@ -15,7 +15,8 @@ import pandas as pd
 from .config import Config
 from .errors import HistoryError
 from .history import record_result
-from .pipeline import Pipeline, Result
+from .pipeline import Pipeline
+from .result import Result
 from .safe import mask_url
 from .themes import ThemeModel
 

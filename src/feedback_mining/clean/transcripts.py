@@ -319,7 +319,7 @@ def read_transcripts(
         if isinstance(source, pd.DataFrame):
             frame = source
         else:
-            from ..io.readers import read_options, read_table
+            from ..io.tables import read_options, read_table
 
             frame = read_table(source, **read_options(cfg))
         if ("turns" in frame.columns  # columns are "str", not object, on pandas 3
@@ -366,30 +366,6 @@ def read_transcripts(
         rows.append(row)
     out = pd.DataFrame(rows, columns=None if rows else ["id", "conversation", "turn", "text"])
     return out, dict(stats)
-
-
-def load_transcripts(source: Any, cfg: InputConfig) -> pd.DataFrame:
-    """Transcripts as the table :func:`feedback_mining.load` returns (one row per customer turn).
-
-    The ``conversation`` column is kept; ``df.attrs["feedback_mining"]["transcripts"]`` holds
-    what was read and dropped.
-    """
-    from dataclasses import replace
-
-    from ..io.readers import ATTRS_KEY, map_columns
-
-    frame, stats = read_transcripts(source if source is not None else cfg.path, cfg)
-    where = "the transcripts" if isinstance(source, pd.DataFrame) or source is None else str(source)
-    if frame.empty:
-        raise input_error(where, "at least one customer turn", "none after dropping agent, "
-                          f"system and pleasantry turns ({stats})",
-                          "Check input.customer_speakers / input.agent_speakers.")
-    mapped_cfg = replace(cfg, id="id", text="text", segments=list(cfg.segments))
-    out = map_columns(frame, mapped_cfg, where=where, guess_score_type=cfg.score is not None
-                      and cfg.score_type is None)
-    out["conversation"] = frame["conversation"].astype(str).to_numpy()
-    out.attrs[ATTRS_KEY]["transcripts"] = stats
-    return out
 
 
 def _conversation_fields(frame: pd.DataFrame, conv: str, cfg: InputConfig,

@@ -17,15 +17,8 @@ import pandas as pd
 
 from ..config import InputConfig
 from ..errors import input_error
-from ..io.readers import (
-    ATTRS_KEY,
-    PARQUET_SUFFIXES,
-    load_with_config,
-    map_columns,
-    number_rows,
-    read_options,
-    read_table,
-)
+from ..io.readers import ATTRS_KEY, load_with_config, map_columns
+from ..io.tables import PARQUET_SUFFIXES, number_rows, read_options, read_table
 
 STREAMED_TEXT = {".csv", ".tsv", ".txt"}
 
@@ -63,7 +56,9 @@ class Chunks:
         self.data = data
         h = hashlib.sha256(f"{self.chunk_size}|{self.cfg}".encode())
         if isinstance(data, pd.DataFrame):
-            self.source = "the DataFrame"
+            # A frame from fm.load or load_sample names its file (or the bundled sample).
+            self.source = str((data.attrs.get("feedback_mining") or {}).get("source")
+                              or "the DataFrame")
             self.n_rows = len(data)
             h.update(pd.util.hash_pandas_object(data.astype(str), index=False).values.tobytes())
         else:
@@ -144,7 +139,7 @@ class Chunks:
 
 def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
     """The delimiter when the file is UTF-8 text that pandas can read in chunks."""
-    from ..io.readers import _sniff_delimiter
+    from ..io.tables import sniff_delimiter
 
     if cfg.encoding and cfg.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
         return None
@@ -160,7 +155,7 @@ def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
         text = head[:exc.start].decode("utf-8-sig")
     if not _clean_utf8(path):
         return None  # read whole: the decoder detects the encoding or says what is wrong
-    return cfg.delimiter or _sniff_delimiter(text, path.suffix.lower())
+    return cfg.delimiter or sniff_delimiter(text, path.suffix.lower())
 
 
 def _clean_utf8(path: Path) -> bool:

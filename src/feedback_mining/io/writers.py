@@ -38,9 +38,11 @@ __all__ = ["FORMULA_PREFIXES", "atomic_path", "atomic_write", "json_default", "l
 MANIFEST = ".feedback-mining-outputs.json"
 LOCK = ".feedback-mining.lock"
 STAGING_PREFIX = ".staging-"
-# What a run writes, for folders written before the manifest existed.
+# What a run writes, for folders written before the manifest existed (segments.*: the
+# mentions table as version 0.1 named it).
 KNOWN_OUTPUTS = re.compile(
-    r"(themes|documents|segments|theme_segments|trend)\.(csv|parquet)|themes\.(xlsx|pptx|html)"
+    r"(themes|documents|mentions|segments|theme_segments|trend|changes)\.(csv|parquet)"
+    r"|themes\.(xlsx|pptx|html)"
     r"|summary\.json|run\.log")
 _HELD: dict[Path, int] = {}  # lock files this process holds, and how many times
 
