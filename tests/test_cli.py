@@ -41,6 +41,7 @@ def test_config_file_and_overrides(tmp_path, feedback):
     res = runner.invoke(app, ["run", "--config", str(job), "--set", "themes.seed=5"])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        ".feedback-mining-outputs.json", ".feedback-mining.lock",  # what it wrote; its lock
         "changes.csv", "documents.csv", "history.sqlite", "mentions.csv", "praise.csv", "run.log",
         "subthemes.csv", "summary.json", "theme_segments.csv", "themes.csv",
         "trend.csv"]  # every run is recorded in the history
@@ -95,5 +96,5 @@ def test_bad_input_fails_with_one_line_and_no_output(tmp_path, feedback, case, c
 
 def test_no_input_is_explained():
     res = runner.invoke(app, ["run"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # bad input, as the README says
     assert "no input" in res.output

@@ -48,7 +48,8 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
               "trend"]
     assert names == sorted([f"{t}.{ext}" for t in tables for ext in ("csv", "parquet")]
                            + ["themes.xlsx", "summary.json"])
-    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    hidden = sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("."))
+    assert hidden == [".feedback-mining-outputs.json", ".feedback-mining.lock"]  # no staging
     back = pd.read_parquet(tmp_path / "out" / "themes.parquet")
     assert back["label"].tolist() == result.themes["label"].tolist()
     import openpyxl

@@ -26,9 +26,11 @@ def run_folder(tmp_path_factory):
 def test_save_writes_deck_and_page_when_configured(run_folder):
     _, folder = run_folder
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["changes.parquet", "documents.parquet", "mentions.parquet", "praise.parquet",
-                     "subthemes.parquet", "summary.json", "theme_segments.parquet",
-                     "themes.html", "themes.parquet", "themes.pptx", "trend.parquet"]
+    assert names[:2] == [".feedback-mining-outputs.json", ".feedback-mining.lock"]
+    assert names[2:] == ["changes.parquet", "documents.parquet", "mentions.parquet",
+                         "praise.parquet", "subthemes.parquet", "summary.json",
+                         "theme_segments.parquet", "themes.html", "themes.parquet",
+                         "themes.pptx", "trend.parquet"]
 
 
 def test_load_result_gives_back_the_run(run_folder):

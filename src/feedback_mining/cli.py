@@ -2,7 +2,8 @@
 function; exit codes and terminal output live only here.
 
 Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 bad config, 4 model problem,
-5 model not fitted, 6 missing optional package.
+5 model not fitted, 6 missing optional package, 7 outputs not written (folder used by
+another run, not writable, disk full), 8 outputs written but the history not recorded.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 import typer
 
 from .config import Config
-from .errors import FeedbackMiningError
+from .errors import FeedbackMiningError, HistoryError, input_error
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn customer feedback into a ranked list of friction themes.")
@@ -134,8 +135,8 @@ def _data(cfg: Config, sample: bool):
         return load_sample()
     if cfg.input.path:
         return None
-    raise FeedbackMiningError("no input: pass --input FILE, set input.path in the config file, "
-                              "or use --sample.")
+    raise input_error("no input", "a feedback file", "none given",
+                      "Pass --input FILE, set input.path in the config file, or use --sample.")
 
 
 @app.command()
@@ -159,7 +160,8 @@ def run(
 ) -> None:
     """Run the pipeline, write themes, documents and segments (CSV, Parquet, Excel; add pptx
     and html to output.formats for the deck and the HTML report), and record the run history."""
-    from .jobs import scheduled_run
+    from .io.writers import atomic_write, lock_folder, summary_json
+    from .jobs import record_history, scheduled_run
 
     with _one_line_errors(verbose, quiet) as logs:
         cfg = build_config(config, input_, output, text, id_, score, score_type, date, segment,
@@ -170,20 +172,32 @@ def run(
         if history is not None:
             cfg.set("history.url", history)
         data = _data(cfg, sample)
-        result = scheduled_run(data, cfg, model_dir=model, period=period,
-                               record=not no_history)
         out = Path(cfg.output.dir)
-        log.info("writing outputs to %s", out)
-        written = result.save(out, extra={"run.log": logs.buffer.getvalue()})
+        # One run per output folder at a time: a second one stops here (exit code 7).
+        with lock_folder(out):
+            result = scheduled_run(data, cfg, model_dir=model, period=period, record=False)
+            log.info("writing outputs to %s", out)
+            written = result.save(out, extra={"run.log": logs.buffer.getvalue()})
+            # The history is written only once the outputs are in place.
+            if not no_history and cfg.history.enabled:
+                if "error" in record_history(result, period=period):
+                    for name, text in (("summary.json", summary_json(
+                            result.summary.to_dict(), result.config.to_dict())),
+                                       ("run.log", logs.buffer.getvalue())):
+                        atomic_write(out / name, lambda tmp, t=text: tmp.write_text(
+                            t, encoding="utf-8"))
     if not quiet:
         typer.echo(result.summary_text())
         typer.echo(_top_themes(result))
-        if "history" in result.summary:
+        if "periods" in result.summary.get("history", {}):
             h = result.summary["history"]
             typer.echo(f"history: periods {', '.join(h['periods'])} recorded in {h['url']}")
         if model is not None:
             typer.echo(f"theme model saved to {model}/")
         typer.echo(f"wrote {len(written)} files to {out}/")
+    if "error" in result.summary.get("history", {}):
+        typer.echo(f"error: {result.summary['history']['error']}", err=True)
+        raise typer.Exit(HistoryError.exit_code)
 
 
 @app.command()
@@ -273,8 +287,8 @@ def evaluate(
     with _one_line_errors(verbose, quiet):
         cfg = build_config(config, input_, None, text, id_, None, None, None, None, overrides)
         if not cfg.input.path:
-            raise FeedbackMiningError("no input: pass --input FILE or set input.path in the "
-                                      "config file.")
+            raise input_error("no input", "a feedback file", "none given",
+                              "Pass --input FILE or set input.path in the config file.")
         scores = evaluate_run(cfg, labels)
     typer.echo(format_scores(scores) + f"  set aside {scores['set_aside']}")
 

@@ -94,8 +94,13 @@ class InputConfig(_Section):
     date: str | None = None
     segments: list[str] = field(default_factory=list)
     sheet: str | None = None  # Excel sheet name; the first sheet by default
-    encoding: str | None = None  # detected when not given
+    encoding: str | None = None  # detected when not given (io/encoding.py); set to force one
     delimiter: str | None = None  # detected when not given
+    # Hostile or damaged files stay bounded: a file read whole (Excel, JSON, a ZIP member,
+    # a CSV that is not UTF-8) is capped, and a ZIP member is streamed and counted.
+    max_read_mb: Annotated[float, Field(gt=0, description="more than 0 MB")] = 1024.0
+    # decompressed / compressed size of a ZIP member
+    max_zip_ratio: Annotated[float, Field(ge=1, description="1 or more")] = 100.0
     # Chat transcripts (see clean/transcripts.py): format = "transcript" reads them.
     format: InputFormat = "table"  # "table" or "transcript"
     conversation: str | None = None  # column of the conversation id (one row per turn)
@@ -112,6 +117,8 @@ class CleanConfig(_Section):
     fix_unicode: bool = True
     strip_markup: bool = True
     min_chars: NonNegative = 3
+    # longer cells are set aside as too_long (no model sees them); 0: only the hard cap
+    max_chars: Annotated[int, _at_least(0, "0 (only the built-in cap) or more")] = 20_000
     extra_non_answers: list[str] = field(default_factory=list)
     # Personal data (clean/pii.py): redacted before text reaches a model, log or output.
     redact_pii: bool = True

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
+from .safe import mask_url
 from .score import theme_table
 
 TABLE = "theme_history"
@@ -56,8 +57,8 @@ def _engine(url: str | Path):
         return sa.create_engine(to_url(url))
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise ConfigError(f"setting 'history.url' must be a file path or a SQLAlchemy URL "
-                          f"(sqlite:///file, postgresql://...); received {str(url)!r} ({exc}).") \
-            from None
+                          f"(sqlite:///file, postgresql://...); received "
+                          f"{mask_url(str(url))!r} ({mask_url(str(exc))}).") from None
 
 
 def _tables(metadata):

@@ -257,16 +257,15 @@ class Result:
              extra: dict[str, str] | None = None) -> list[Path]:
         """Write every configured format, ``summary.json`` (and ``extra`` text files) into
         ``folder``.  All files are rendered in a staging folder first and moved into place
-        only when every one of them was written, so a failure leaves no partial output."""
-        import os
-        import shutil
-        import tempfile
+        only when every one of them was written, so a failure leaves no partial output;
+        files an earlier run wrote and this one does not are removed (see
+        :func:`feedback_mining.io.writers.publish`)."""
+        from .io.writers import publish, summary_json
+        from .io.writers import staging as staged
 
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         formats = formats or self.config.output.formats
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
-        try:
+        with staged(folder) as staging:
             if "csv" in formats:
                 self.to_csv(staging)
             if "parquet" in formats:
@@ -278,18 +277,11 @@ class Result:
             if "html" in formats:
                 self.to_html(staging / "themes.html")
             # The settings travel with the summary so that load_result can rebuild reports.
-            summary = json.dumps(self.summary.to_dict() | {"config": self.config.to_dict()},
-                                 indent=2, default=str)
-            (staging / "summary.json").write_text(summary, encoding="utf-8")
+            (staging / "summary.json").write_text(
+                summary_json(self.summary.to_dict(), self.config.to_dict()), encoding="utf-8")
             for name, text in (extra or {}).items():
                 (staging / name).write_text(text, encoding="utf-8")
-            written = []
-            for item in sorted(staging.iterdir()):
-                os.replace(item, folder / item.name)
-                written.append(folder / item.name)
-            return written
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            return publish(staging, folder)
 
     # -------------------------------------------------------------- display
     def summary_text(self) -> str:

@@ -72,8 +72,22 @@ def split_sentences(texts: list[str], batch_size: int = 256) -> list[list[str]]:
                 part = " ".join(part.split())
                 if part:
                     sents.append(part)
-        out.append(sents)
+        out.append(_keep_brackets(sents))
     return out
+
+
+def _keep_brackets(sents: list[str]) -> list[str]:
+    """spaCy's sentencizer ends a sentence after an opening bracket ("late. [" | "URL]");
+    the bracket goes back to the placeholder it opens, so "[URL]" is never "[ URL]"."""
+    for i in range(len(sents) - 1):
+        m = _OPENING.search(sents[i])
+        if m:
+            sents[i + 1] = m.group().replace(" ", "") + sents[i + 1]
+            sents[i] = sents[i][:m.start()].rstrip()
+    return [s for s in sents if s]
+
+
+_OPENING = re.compile(r"(?:\s*[\[(])*\[$")  # "[", "([": a placeholder's opening
 
 
 def split_clauses(sentence: str) -> list[str]:

@@ -304,6 +304,11 @@ def read_transcripts(
         turns, extra = parse_json(source, **names, stats=stats)
     elif isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".json":
         path = Path(source)
+        if path.is_file() and path.stat().st_size > cfg.max_read_mb * (1 << 20):
+            raise input_error(str(path), f"a JSON file of at most {cfg.max_read_mb:g} MB "
+                              "(input.max_read_mb)", f"{path.stat().st_size / (1 << 20):.1f} MB",
+                              "Export the conversations as one row per turn (CSV), or raise "
+                              "input.max_read_mb if the machine has the memory.")
         try:
             data = json.loads(path.read_text(encoding=cfg.encoding or "utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -314,11 +319,10 @@ def read_transcripts(
         if isinstance(source, pd.DataFrame):
             frame = source
         else:
-            from ..io.tables import read_table
+            from ..io.tables import read_options, read_table
 
-            frame = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
-                               delimiter=cfg.delimiter)
-        if (frame.columns.dtype == object and "turns" in frame.columns
+            frame = read_table(source, **read_options(cfg))
+        if ("turns" in frame.columns  # columns are "str", not object, on pandas 3
                 and cfg.text not in frame.columns):
             turns, extra = parse_json(frame.to_dict("records"), **names, stats=stats)
         else:

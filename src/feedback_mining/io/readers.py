@@ -9,6 +9,7 @@ score type and the segments without being told twice.
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,20 @@ import pandas as pd
 
 from ..config import InputConfig
 from ..errors import input_error
-from .tables import PARQUET_SUFFIXES, SUPPORTED, read_table  # noqa: F401 - also read from here
+from ..safe import strip_controls
+from .tables import (  # noqa: F401 - also read from here
+    FORMULA_GAPS,
+    PARQUET_SUFFIXES,
+    ROW_WORD,
+    SUPPORTED,
+    read_options,
+    read_table,
+)
 
+log = logging.getLogger("feedback_mining")
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "rating": (1, 5)}
 ATTRS_KEY = "feedback_mining"
+FORMULA_WITHOUT_VALUE = "formula_without_value"
 
 
 def load(
@@ -74,8 +85,12 @@ def load(
     return load_with_config(source, cfg)
 
 
-def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig) -> pd.DataFrame:
-    """Like :func:`load`, with the mapping given as an :class:`InputConfig`."""
+def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig, *,
+                     where: str | None = None) -> pd.DataFrame:
+    """Like :func:`load`, with the mapping given as an :class:`InputConfig`.
+
+    ``where`` names a DataFrame's origin in error messages (the file a chunk was read from).
+    """
     if cfg.score is not None and cfg.score_type is None:
         cfg.score_type = "nps"  # refined below from the range of the values
         guess = True
@@ -89,10 +104,9 @@ def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig)
     if cfg.format == "transcript":
         return load_transcripts(source, cfg)
     if isinstance(source, pd.DataFrame):
-        raw, where = source.copy(), "the DataFrame"
+        raw, where = source.copy(), where or "the DataFrame"
     else:
-        raw, where = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
-                                delimiter=cfg.delimiter), str(source)
+        raw, where = read_table(source, **read_options(cfg)), str(source)
     return map_columns(raw, cfg, where=where, guess_score_type=guess)
 
 
@@ -100,11 +114,13 @@ def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig)
 def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
                 guess_score_type: bool = False) -> pd.DataFrame:
     """Check the mapped columns exist and hold what they should; return the canonical table."""
+    line = _row_numbering(where, raw)
+    gaps = raw.attrs.get(FORMULA_GAPS) or {}
+    labels = raw.index.tolist()
     raw = raw.reset_index(drop=True)
     raw.columns = [str(c) for c in raw.columns]
     if len(raw) == 0:
         raise input_error(where, "at least one row", "0 rows", "Export the data again.")
-    line = _row_numbering(where)
     out = pd.DataFrame(index=raw.index)
 
     # id
@@ -120,15 +136,18 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
             first = ids[dup].iloc[0]
             rows = [line(i) for i in np.flatnonzero((ids == first).to_numpy())[:3]]
             raise input_error(f"{where}, column '{cfg.id}'", "unique ids",
-                              f"id '{first}' {int((ids == first).sum())} times ({', '.join(rows)})",
+                              f"id {shown(first)} {int((ids == first).sum())} times "
+                              f"({', '.join(rows)})",
                               "Remove the duplicate rows or map another id column.")
-        out["id"] = ids.astype(str)
+        out["id"] = ids.astype(str).map(strip_controls)
     else:
         out["id"] = [f"row-{i + 1}" for i in range(len(raw))]
 
     # text
     text = _column(raw, cfg.text, "text", where)
-    out["text"] = text.map(lambda v: "" if _is_missing(v) else str(v)).astype(object)
+    _check_text_column(raw, cfg.text, where)
+    out["text"] = text.map(lambda v: "" if _is_missing(v) else strip_controls(str(v))) \
+        .astype(object)
 
     # score
     if cfg.score:
@@ -140,8 +159,11 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
     # segments
     for name in cfg.segments:
         col = _column(raw, name, "segment", where)
-        out[name] = col.map(lambda v: "(missing)" if _is_missing(v) else str(v)).astype(object)
+        out[name] = col.map(lambda v: "(missing)" if _is_missing(v)
+                            else strip_controls(str(v)).strip() or "(missing)").astype(object)
 
+    if gaps:
+        _set_aside_formula_gaps(out, gaps, labels, cfg, where)
     out.attrs[ATTRS_KEY] = {
         "source": where,
         "score_type": cfg.score_type if cfg.score else None,
@@ -152,10 +174,65 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
     return out
 
 
-def _row_numbering(where: str):
-    if where == "the DataFrame":
-        return lambda i: f"row {i} (position)"
-    return lambda i: f"row {i + 1} (line {i + 2} of the file)"
+def _check_text_column(raw: pd.DataFrame, name: str, where: str) -> None:
+    """A text column that holds only numbers (a score, an id) is a mapping mistake: say so
+    before any model loads, and name the column that holds text."""
+    values = raw[name].dropna()
+    values = values[values.astype(str).str.strip() != ""]
+    if values.empty:
+        return
+    numeric = pd.to_numeric(values.astype(str).str.strip().str.replace(",", ".", regex=False),
+                            errors="coerce").notna()
+    if numeric.mean() < 0.98:
+        return
+    lengths = {c: raw[c].dropna().astype(str).str.len().mean() for c in raw.columns
+               if c != name and (raw[c].dtype == object or pd.api.types.is_string_dtype(raw[c]))}
+    texty = [c for c, n in sorted(lengths.items(), key=lambda kv: -kv[1]) if n > 15]
+    hint = f"Did you mean --text '{texty[0]}'? " if texty else ""
+    shown = ", ".join(repr(str(v)) for v in values.head(3))
+    raise input_error(f"{where}, column '{name}'", "a text column with the verbatims",
+                      f"numbers only ({shown}, ...)",
+                      f"{hint}Map the text with --text COLUMN (or input.text in the config).",
+                      code="FM106")
+
+
+def shown(value: object, limit: int = 16) -> str:
+    """A cell as an error message may show it: quoted and cut, so that a verbatim (with the
+    personal data in it) never reaches a terminal or a log whole.
+
+    >>> shown("my email is jane@example.com, refund me")
+    "'my email is jan…' (39 characters)"
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"'{text[:limit - 1]}…' ({len(text)} characters)"
+
+
+def _row_numbering(where: str, raw: pd.DataFrame):
+    """``line(i)``: how a person finds the row at position ``i`` (a spreadsheet row number,
+    header = row 1; a JSON Lines line; a DataFrame's index label)."""
+    labels = raw.index.tolist()
+    word = raw.attrs.get(ROW_WORD)
+    if word is None:
+        return lambda i: f"index {labels[i]!r} (row {i + 1} of the table)"
+    return lambda i: f"{word} {labels[i]}"
+
+
+def _set_aside_formula_gaps(out: pd.DataFrame, gaps: dict[int, list[str]], labels: list,
+                            cfg: InputConfig, where: str) -> None:
+    """Rows whose mapped cells are formulas without a saved value: set aside, and said."""
+    mapped = {cfg.text, cfg.score, cfg.date, *cfg.segments} - {None}
+    hit = [i for i, label in enumerate(labels) if mapped & set(gaps.get(label, ()))]
+    if not hit:
+        return
+    reasons = pd.Series([None] * len(out), index=out.index, dtype=object)
+    reasons.iloc[hit] = FORMULA_WITHOUT_VALUE
+    out["set_aside"] = reasons
+    shown = ", ".join(str(labels[i]) for i in hit[:10]) + (", ..." if len(hit) > 10 else "")
+    log.warning("%s: %d row(s) have formula cells without a saved value (rows %s); they are "
+                "set aside as %s. Open and save the file in Excel (it stores the values), or "
+                "paste the values, to keep them.", where, len(hit), shown, FORMULA_WITHOUT_VALUE)
 
 
 def _is_missing(value: Any) -> bool:
@@ -170,10 +247,11 @@ def _column(raw: pd.DataFrame, name: str, role: str, where: str) -> pd.Series:
         return raw[name]
     close = difflib.get_close_matches(name, raw.columns, n=1, cutoff=0.6)
     hint = f"Did you mean '{close[0]}'? " if close else ""
-    shown = ", ".join(repr(c) for c in list(raw.columns)[:12])
+    # a file without a header has its first verbatims as column names: shown cut
+    names = ", ".join(shown(c, 32) for c in list(raw.columns)[:12])
     more = ", ..." if raw.shape[1] > 12 else ""
     raise input_error(
-        where, f"a {role} column named '{name}'", f"the columns {shown}{more}",
+        where, f"a {role} column named '{name}'", f"the columns {names}{more}",
         f"{hint}Map the {role} with --{role if role != 'segment' else 'segments'} COLUMN "
         f"(or input.{role if role != 'segment' else 'segments'} in the config).",
         code="FM101",
@@ -188,7 +266,7 @@ def _parse_score(col: pd.Series, cfg: InputConfig, where: str, line, guess: bool
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise input_error(
             f"{where}, column '{cfg.score}', {line(i)}", "a number",
-            f"'{col.iloc[i]}' ({int(bad.sum())} rows are not numbers)",
+            f"{shown(col.iloc[i])} ({int(bad.sum())} rows are not numbers)",
             "Map a numeric score column, or clean those rows.", code="FM102",
         )
     values = values.astype(float)
@@ -215,7 +293,7 @@ def _parse_date(col: pd.Series, name: str, where: str, line) -> pd.Series:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise input_error(
             f"{where}, column '{name}', {line(i)}", "a date such as 2024-05-31",
-            f"'{col.iloc[i]}' ({int(bad.sum())} rows are not dates)",
+            f"{shown(col.iloc[i])} ({int(bad.sum())} rows are not dates)",
             "Fix those rows or map another date column.", code="FM104",
         )
     if getattr(parsed.dt, "tz", None) is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..safe import safe_cell
 from .fit import LINE_HEIGHT, fit_emu
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -221,7 +222,8 @@ def _bar_chart(slide, x, y, w, h, categories, values, series_name, title, fmt,
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 
     data = CategoryChartData(number_format=fmt)
-    data.categories = [_short(c, 34 if horizontal else 16) if shorten else c
+    # python-pptx writes chart data through XlsxWriter, which makes "=..." a formula
+    data.categories = [safe_cell(_short(c, 34 if horizontal else 16) if shorten else c)
                        for c in categories]
     data.add_series(series_name, [float(v) for v in values])
     kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
@@ -252,7 +254,7 @@ def _line_chart(slide, x, y, w, h, periods, values, title):
     from pptx.enum.chart import XL_CHART_TYPE
 
     data = CategoryChartData(number_format="0%")
-    data.categories = [str(p) for p in periods]
+    data.categories = [safe_cell(str(p)) for p in periods]
     data.add_series("Share", [float(v) for v in values])
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, w, h, data)
     frame.name = title
