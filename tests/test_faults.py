@@ -48,7 +48,7 @@ KILLER = textwrap.dedent("""
         ThemeModel.fit_transform = die
     elif stage == "score":
         import feedback_mining.pipeline as pipeline
-        pipeline.score_themes = die
+        pipeline.build_views = die
     elif stage == "save":  # half the files moved into place
         from feedback_mining.io import writers
         def publish(stage_dir, folder):

@@ -41,8 +41,8 @@ def test_rerun_with_fewer_formats_removes_last_runs_files_only(tmp_path):
     res = _run(tmp_path, out, *_formats("csv"))
     assert res.exit_code == 0, res.output
     names = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-    assert names == {"themes.csv", "documents.csv", "mentions.csv", "changes.csv",
-                     "theme_segments.csv",
+    assert names == {"themes.csv", "praise.csv", "subthemes.csv", "documents.csv",
+                     "mentions.csv", "changes.csv", "theme_segments.csv",
                      "trend.csv", "summary.json", "run.log", "history.sqlite", "notes.txt"}
     assert not list(out.glob(".staging-*"))
 

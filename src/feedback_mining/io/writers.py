@@ -41,7 +41,8 @@ STAGING_PREFIX = ".staging-"
 # What a run writes, for folders written before the manifest existed (segments.*: the
 # mentions table as version 0.1 named it).
 KNOWN_OUTPUTS = re.compile(
-    r"(themes|documents|mentions|segments|theme_segments|trend|changes)\.(csv|parquet)"
+    r"(themes|praise|subthemes|documents|mentions|segments|theme_segments|trend|changes)"
+    r"\.(csv|parquet)"
     r"|themes\.(xlsx|pptx|html)"
     r"|summary\.json|run\.log")
 _HELD: dict[Path, int] = {}  # lock files this process holds, and how many times

@@ -104,15 +104,11 @@ def friction_themes(themes: pd.DataFrame) -> pd.DataFrame:
 
 
 def praise_themes(result) -> pd.DataFrame:
-    """What customers like, largest first: ``result.praise`` (the praise rows of each
-    top-level theme); for a table that marks praise rows itself (``kind == "praise"`` in
-    ``result.themes``), those rows; else empty."""
-    praise = getattr(result, "praise", None)
+    """What customers like, largest first: ``result.praise``, else the rows a theme table
+    marks ``kind == "praise"`` itself, else none."""
+    praise, themes = getattr(result, "praise", None), result.themes
     if praise is None or praise.empty:
-        themes = result.themes
-        if "kind" not in themes.columns:
-            return themes.iloc[0:0]
-        praise = themes[themes["kind"] == "praise"]
+        praise = themes[themes["kind"] == "praise"] if "kind" in themes else themes.iloc[0:0]
     return praise.sort_values("verbatims", ascending=False, kind="mergesort")
 
 
