@@ -10,9 +10,13 @@ Two models come out of one run, both 3-way (negative / neutral / positive):
   (the ones the theme stage already computes).  ``sentiment.method = "head"``, the fast option.
 
 Training data: SST-2 train (movie-review sentences and phrases; negative / positive) and the
-training split of the women's e-commerce reviews (ratings 1-2 / 3 / 4-5), balanced by class.
-Never SST-2 dev, the UCI sentences or the reviews' held-back test split.  Label cut-offs on the
-score P(positive) - P(negative) are chosen on the reviews' validation split.
+training split of the women's e-commerce reviews (ratings 1-2 / 3 / 4-5), balanced by class;
+with ``--food`` also the training split of the food-delivery app reviews (``--food-titles``:
+their titles as short examples; ``--praise-repeat K``: the rare aftersales praise K times) and
+with ``--n-bitext N`` N customer-service requests as neutral examples.  Never SST-2 dev, the
+UCI sentences, either held-back test split or the tests' aftersales probe.  Label cut-offs on
+the score P(positive) - P(negative) are chosen on the reviews' validation split (with
+``--food``: on the mean macro-F1 of both validation splits).
 
 Usage (from the repository root, ../shared/data beside it)::
 
