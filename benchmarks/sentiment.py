@@ -1,8 +1,12 @@
 """Sentiment quality and cost: VADER vs the bundled models, in one run, on data not trained on.
 
 Sets (../shared/data): SST-2 dev and the three UCI sentence sets (binary: positive when the
-score is > 0) and the held-back 30% of the women's e-commerce reviews (3 classes: ratings
-1-2 / 3 / 4-5, labels with the default cut-offs -0.05 / +0.05).
+score is > 0), and two 3-class sets (ratings 1-2 / 3 / 4-5, labels with the default cut-offs
+-0.05 / +0.05): the held-back 30% of the women's e-commerce reviews, and the held-back 30% of
+the Singapore food-delivery app reviews (English, food-delivery era, each text once;
+``sentiment_data.food_test``).  Last, the aftersales probe of the tests
+(``tests/data/aftersales_probe.csv``): the share of praise scored > 0, of complaints < 0, and
+of neutral requests labelled neutral.
 
 Cost: seconds per 1,000 verbatims for the embedding stage (all-MiniLM-L6-v2, as the theme stage
 runs it) and for each scorer; the ``head`` scorer is timed on the embeddings the embedding stage
@@ -31,6 +35,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import sentiment_data as sd  # noqa: E402
 
+THREE_CLASS = ("reviews_test", "food_test")
+PROBE = ROOT / "tests" / "data" / "aftersales_probe.csv"
+
 
 def load_sets(data: Path, limit: int, reviews_sample: int) -> dict[str, pd.DataFrame]:
     sets = {name: sd.binary_set(name, data) for name in ("sst2_dev", *sd.UCI)}
@@ -40,6 +47,7 @@ def load_sets(data: Path, limit: int, reviews_sample: int) -> dict[str, pd.DataF
         test = test.sample(reviews_sample, random_state=0).sort_index()
     test = test.reset_index(drop=True)
     sets["reviews_test"] = test
+    sets["food_test"] = sd.food_test(data)[["text", "label"]]
     if limit:
         sets = {k: v.iloc[:limit] for k, v in sets.items()}
     return sets
@@ -60,6 +68,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--reviews-sample", type=int, default=0,
                     help="score a seeded sample of the held-back reviews (0: all 6,794)")
+    ap.add_argument("--sets", nargs="+", default=None,
+                    help="score only these sets (default: all); the probe is always scored")
     ap.add_argument("--model-dir", type=Path, default=None,
                     help="score a candidate model folder (default: the bundled models)")
     args = ap.parse_args()
@@ -78,6 +88,11 @@ def main() -> None:
     if not (args.data / "sst2" / "dev.tsv").is_file():
         sys.exit(f"no data at {args.data}; the benchmark needs ../shared/data")
     sets = load_sets(args.data, args.limit, args.reviews_sample)
+    if args.sets:
+        unknown = sorted(set(args.sets) - set(sets))
+        if unknown:
+            sys.exit(f"--sets: expected names from {', '.join(sets)}, found {', '.join(unknown)}")
+        sets = {k: v for k, v in sets.items() if k in args.sets}
     kw = {"model_dir": args.model_dir} if args.model_dir else {}
     scorers = {"vader": VaderScorer(), "head": EmbeddingHeadScorer(**kw),
                "model": MiniLMSentimentScorer(**kw)}
@@ -102,7 +117,7 @@ def main() -> None:
             s = scorer.score(texts, emb)
             seconds[key] += time.perf_counter() - t
             y = frame["label"].to_numpy()
-            if name == "reviews_test":
+            if name in THREE_CLASS:
                 pred = pd.Series(polarity(s)).map({c: i for i, c in enumerate(sd.CLASSES)})
                 rows.append((name, key, accuracy_score(y, pred), f1_score(y, pred,
                                                                           average="macro")))
@@ -118,8 +133,8 @@ def main() -> None:
     print()
     print(f"Sentiment on data not trained on, {pd.Timestamp.now('UTC'):%Y-%m-%d %H:%M} UTC, "
           f"{platform.machine()} CPU, {args.threads} thread(s)")
-    print("binary sets: score > 0 is positive; reviews_test: 3 classes (1-2 / 3 / 4-5 stars),"
-          " macro-F1 over the 3")
+    print("binary sets: score > 0 is positive; reviews_test and food_test: 3 classes "
+          "(1-2 / 3 / 4-5 stars), macro-F1 over the 3")
     print()
     print("| set | n | " + " | ".join(f"{m} {k}" for m in ("accuracy", "macro-F1")
                                        for k in scorers) + " |")
@@ -138,6 +153,29 @@ def main() -> None:
                  "model": "sentiment: model (fine-tuned MiniLM, own forward pass)",
                  "vader": "sentiment: VADER"}.get(key, key)
         print(f"| {label} | {1000 * sec / n_texts:.3f} |")
+    print_probe(scorers, encode)
+
+
+def print_probe(scorers: dict, encode) -> None:
+    """The aftersales probe (hand-written, never trained on): shares on the right side."""
+    from feedback_mining.sentiment import polarity
+
+    probe = pd.read_csv(PROBE)
+    texts = probe["text"].tolist()
+    emb = encode(texts)
+    print()
+    counts = probe["label"].value_counts()
+    print(f"Aftersales probe ({len(probe)} sentences, tests/data/aftersales_probe.csv):")
+    print()
+    print(f"| scorer | praise > 0 (of {counts['praise']}) | complaints < 0 (of "
+          f"{counts['complaint']}) | requests neutral (of {counts['neutral']}) |")
+    print("|---|---:|---:|---:|")
+    for key, scorer in scorers.items():
+        s = scorer.score(texts, emb)
+        shares = [np.mean(s[(probe["label"] == "praise").to_numpy()] > 0),
+                  np.mean(s[(probe["label"] == "complaint").to_numpy()] < 0),
+                  np.mean(polarity(s[(probe["label"] == "neutral").to_numpy()]) == "neutral")]
+        print(f"| {key} | " + " | ".join(f"{x:.2f}" for x in shares) + " |")
 
 
 if __name__ == "__main__":

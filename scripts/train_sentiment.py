@@ -10,9 +10,13 @@ Two models come out of one run, both 3-way (negative / neutral / positive):
   (the ones the theme stage already computes).  ``sentiment.method = "head"``, the fast option.
 
 Training data: SST-2 train (movie-review sentences and phrases; negative / positive) and the
-training split of the women's e-commerce reviews (ratings 1-2 / 3 / 4-5), balanced by class.
-Never SST-2 dev, the UCI sentences or the reviews' held-back test split.  Label cut-offs on the
-score P(positive) - P(negative) are chosen on the reviews' validation split.
+training split of the women's e-commerce reviews (ratings 1-2 / 3 / 4-5), balanced by class;
+with ``--food`` also the training split of the food-delivery app reviews (``--food-titles``:
+their titles as short examples; ``--praise-repeat K``: the rare aftersales praise K times) and
+with ``--n-bitext N`` N customer-service requests as neutral examples.  Never SST-2 dev, the
+UCI sentences, either held-back test split or the tests' aftersales probe.  Label cut-offs on
+the score P(positive) - P(negative) are chosen on the reviews' validation split (with
+``--food``: on the mean macro-F1 of both validation splits).
 
 Usage (from the repository root, ../shared/data beside it)::
 
@@ -72,6 +76,20 @@ def parse_args() -> argparse.Namespace:
                     help="soft labels for 2- and 4-star reviews: this much of their weight "
                          "goes to neutral (0: hard labels)")
     ap.add_argument("--n-val", type=int, default=0, help="reviews val rows (0: all); smoke runs")
+    ap.add_argument("--food", action="store_true",
+                    help="also train on the food-delivery reviews' training split, and choose "
+                         "the cut-offs on the mean macro-F1 of both validation splits")
+    ap.add_argument("--food-titles", action="store_true",
+                    help="with --food: the titles of 1- and 5-star training reviews as extra "
+                         "short (segment-like) examples")
+    ap.add_argument("--praise-repeat", type=int, default=1,
+                    help="with --food: copies of each aftersales praise row (a 4-5 star training "
+                         "review that mentions a refund, support, a return... and that VADER "
+                         "also reads as positive, > 0.3)")
+    ap.add_argument("--n-bitext", type=int, default=0,
+                    help="Bitext customer-service requests sampled as neutral examples")
+    ap.add_argument("--head-food-per-class", type=int, default=0,
+                    help="food-delivery reviews per class for the head (0: none)")
     ap.add_argument("--no-eval", action="store_true", help="skip scoring the held-out sets")
     return ap.parse_args()
 
@@ -97,6 +115,48 @@ def training_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame,
     sst["rating"] = np.where(sst["label"] == 0, 1, 5)  # SST-2 labels are the extremes
     return (sst[["text", "label", "rating", "source"]],
             rev_fit[["text", "label", "rating", "source"]], val)
+
+
+# Aftersales praise: a refund, return, support or replacement mentioned in a 4-5 star review.
+PRAISE_TOPIC = (r"\b(?:refund|money back|customer service|customer support|support|agent|"
+                r"help ?cent|helpdesk|compensat|credit|voucher|resolv|solved|return|replac)")
+
+
+def aftersales_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Food-delivery training rows (English; with ``--food-titles`` the 1- and 5-star titles;
+    aftersales praise repeated ``--praise-repeat`` times) and Bitext requests (neutral), and
+    the food-delivery validation split (English, food-delivery era, distinct texts)."""
+    from feedback_mining.sentiment import VaderScorer
+
+    cols = ["text", "label", "rating", "source"]
+    rng = np.random.default_rng(args.seed + 1)
+    parts = []
+    val = pd.DataFrame(columns=["text", "label"])
+    if args.food:
+        food = sd.food_reviews(args.data)
+        train = food[(food["split"] == "train") & food["english"]]
+        parts.append(train.assign(source="food_train")[cols])
+        praise = train[(train["label"] == 2)
+                       & train["text"].str.contains(PRAISE_TOPIC, case=False, regex=True)]
+        praise = praise[VaderScorer().score(praise["text"].tolist()) > 0.3]
+        for _ in range(args.praise_repeat - 1):
+            parts.append(praise.assign(source="food_praise_copy")[cols])
+        if args.food_titles:
+            titles = train[train["rating"].isin([1, 5]) & train["title"].notna()].copy()
+            titles["text"] = titles["title"].astype(str).str.strip()
+            titles = titles[(titles["text"].str.split().str.len() >= 2)
+                            & (titles["text"] != train.loc[titles.index, "text"])]
+            parts.append(titles.drop_duplicates("text").assign(source="food_title")[cols])
+        v = food[(food["split"] == "val") & food["english"] & food["food_era"]]
+        val = v.drop_duplicates("text")[["text", "label"]]
+        if args.n_val:
+            val = val.iloc[: args.n_val]
+    if args.n_bitext:
+        bx = sd.bitext_requests(args.data)
+        bx = bx.iloc[np.sort(rng.permutation(len(bx))[: args.n_bitext])]
+        parts.append(bx.assign(label=1, rating=3, source="bitext_request")[cols])
+    fit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    return fit, val
 
 
 def soft_targets(ratings: np.ndarray, ordinal: float) -> np.ndarray:
@@ -275,9 +335,17 @@ def main() -> None:
     started = time.time()
     args.out.mkdir(parents=True, exist_ok=True)
     sst, rev_fit, rev_val = training_data(args)
+    extra, food_val = aftersales_data(args)
     print(f"training rows: SST-2 train {len(sst)}, reviews train {len(rev_fit)} "
           f"(per class {np.bincount(rev_fit['label']).tolist()}); reviews val {len(rev_val)}")
-    train = pd.concat([sst, rev_fit], ignore_index=True)
+    if len(extra):
+        print("more training rows: " + ", ".join(
+            f"{src} {len(g)} (per class {np.bincount(g['label'], minlength=3).tolist()})"
+            for src, g in extra.groupby("source", sort=False))
+            + f"; food-delivery val {len(food_val)}")
+    train = pd.concat([sst, rev_fit, extra], ignore_index=True)
+    train["label"] = train["label"].astype(int)
+    train["rating"] = train["rating"].astype(int)
 
     fine_tune_s = None
     if args.skip_fine_tune:
@@ -296,8 +364,16 @@ def main() -> None:
     head_rev = rev_fit
     if args.head_reviews_per_class:
         head_rev = rev_fit.groupby("label", group_keys=False).head(args.head_reviews_per_class)
-    head_rows = pd.concat([sst.iloc[: args.head_n_sst], head_rev], ignore_index=True)
-    w, b = train_head(head_rows["text"].tolist(), head_rows["label"].to_numpy(), args)
+    head_parts = [sst.iloc[: args.head_n_sst], head_rev]
+    if args.head_food_per_class and len(extra):
+        food_rows = extra[extra["source"] == "food_train"]
+        head_parts.append(food_rows.groupby("label", group_keys=False)
+                          .head(args.head_food_per_class))
+        head_parts.append(extra[extra["source"] == "bitext_request"]
+                          .head(args.head_food_per_class))
+    head_rows = pd.concat(head_parts, ignore_index=True)
+    w, b = train_head(head_rows["text"].tolist(), head_rows["label"].to_numpy().astype(int),
+                      args)
     head_s = time.time() - t0
     save_head(w, b, args.out)
 
@@ -324,12 +400,19 @@ def main() -> None:
     printed: dict[str, dict[str, float]] = {}
     for key, scorer_cls in (("model", MiniLMSentimentScorer), ("head", EmbeddingHeadScorer)):
         scorer = scorer_cls(model_dir=args.out)
-        f1, lo, hi = sd.choose_cutoffs(scorer.score(rev_val["text"].tolist()),
-                                    rev_val["label"].to_numpy())
+        val_sets = [(scorer.score(rev_val["text"].tolist()), rev_val["label"].to_numpy())]
+        if len(food_val):
+            val_sets.append((scorer.score(food_val["text"].tolist()),
+                             food_val["label"].to_numpy().astype(int)))
+        f1, lo, hi, per = sd.mean_cutoffs(val_sets)
         # Raw cut-offs; the scorer maps them onto the package's default -0.05 / +0.05.
         config[key]["calibration"] = {"negative_below": lo, "positive_above": hi}
         config[key]["validation_macro_f1"] = round(f1, 4)
-        print(f"{key}: cut-offs {lo:+.2f} / {hi:+.2f}, reviews val macro-F1 {f1:.4f}")
+        if len(per) > 1:
+            config[key]["validation_macro_f1_per_set"] = {
+                "reviews": round(per[0], 4), "food_delivery": round(per[1], 4)}
+        print(f"{key}: cut-offs {lo:+.2f} / {hi:+.2f}, val macro-F1 {f1:.4f} "
+              f"(per set: {', '.join(f'{x:.4f}' for x in per)})")
         (args.out / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     if not args.no_eval:
         for key, scorer_cls in (("model", MiniLMSentimentScorer), ("head", EmbeddingHeadScorer)):
@@ -339,11 +422,13 @@ def main() -> None:
     config["timing_s"] = {"fine_tune": fine_tune_s, "head": round(head_s),
                           "total": round(time.time() - started)}
     (args.out / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    write_data_card(args, config, len(sst), rev_fit, len(rev_val), len(head_rev))
+    write_data_card(args, config, len(sst), rev_fit, len(rev_val), len(head_rev), extra,
+                    len(food_val), len(head_rows))
     print(f"wrote {args.out} in {time.time() - started:.0f}s")
 
 
-def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev) -> None:
+def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev, extra, n_food_val,
+                    n_head) -> None:
     per_class = np.bincount(rev_fit["label"], minlength=3).tolist()
     lines = [
         "# sentiment-minilm: data card",
@@ -384,12 +469,31 @@ def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev) -> None:
         f"head: {n_head_rev} of them) | "
         "negative / neutral / positive | CC0 | Kaggle, via irmakozveren01/"
         "Womens-clothing-text-analysis @18e084ec |",
+    ]
+    licence = {"food": "MIT | mads-app-reviews-nlp/app-reviews-nlp @4a9977c1",
+               "bitext": "CDLA-Sharing-1.0 | Bitext sample, via shxunxk/Chatbot @1e2b7354"}
+    what = {"food_train": "Singapore food-delivery app reviews, training split, English",
+            "food_praise_copy": "extra copies of the aftersales praise among them",
+            "food_title": "titles of the 1- and 5-star training reviews (short, segment-like)",
+            "bitext_request": "Bitext customer-service requests (all neutral)"}
+    for src, g in extra.groupby("source", sort=False):
+        c = np.bincount(g["label"].astype(int), minlength=3).tolist()
+        lines.append(f"| {what[src]} | {len(g)} ({c[0]} / {c[1]} / {c[2]}) | negative / neutral "
+                     f"/ positive | {licence['bitext' if src.startswith('bitext') else 'food']} |")
+    lines += [
+        "",
+        f"The head (fast option) was fitted on {n_head} of these rows.",
         "",
         "The reviews are split by a hash of their row number (`benchmarks/sentiment_data.py`): "
         f"30% held back for testing and never trained on; 15% of the rest ({n_val} rows) is the "
         "validation split that chose the label cut-offs; the training rows come from the rest. "
         "SST-2 dev and the UCI sentence sets (Kotzias et al., KDD 2015) are used only for "
-        "scoring.",
+        "scoring."
+        + (f" The food-delivery reviews are split by a hash of their text "
+           f"(`sentiment_data.food_reviews`): 30% held back (never trained on), 15% of the rest "
+           f"validation ({n_food_val} distinct English rows chose the cut-offs with the "
+           "clothing reviews' validation split, on the mean of the two macro-F1s)."
+           if n_food_val else ""),
         "",
         "## Label cut-offs (chosen on the reviews' validation split)",
         "",

@@ -68,9 +68,9 @@ def test_model_gets_clear_customer_sentences_right(model):
 
 
 @needs_weights
-@pytest.mark.xfail(strict=True, reason="known weakness: praise that mentions a 'problem' "
-                   "reads as negative (scored -0.89 on 2026-11-26, -0.36 with the 2026-11-27 model)")
 def test_model_reads_a_solved_problem_as_praise(model):
+    # Scored -0.89 on 2026-11-26 and -0.36 with the 2026-11-27 model; the food-delivery
+    # reviews in training (2026-12-01) taught it that a solved problem is praise.
     assert model.score(["The agent was friendly and solved my problem in minutes."])[0] > 0
 
 

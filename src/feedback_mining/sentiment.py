@@ -8,8 +8,9 @@ Every scorer honours one contract::
 Three scorers, chosen by ``sentiment.method`` in the config:
 
 ``"model"`` (default) -- :class:`MiniLMSentimentScorer`
-    all-MiniLM-L6-v2 fine-tuned for sentiment (SST-2 train + a training split of public
-    e-commerce reviews; see ``models/sentiment-minilm/DATA_CARD.md``).  It runs its own forward
+    all-MiniLM-L6-v2 fine-tuned for sentiment (SST-2 train, training splits of public
+    clothing reviews and food-delivery app reviews, customer-service requests as neutral; see
+    ``models/sentiment-minilm/DATA_CARD.md``).  It runs its own forward
     pass, so it costs about as much as the embedding stage.  Best quality.
 ``"head"`` (the fast option for very large runs) -- :class:`EmbeddingHeadScorer`
     a small linear head on the MiniLM sentence embeddings the pipeline already computed, so
