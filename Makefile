@@ -39,6 +39,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/themes.py
+	$(PY) benchmarks/food_themes.py
 	$(PY) benchmarks/sentiment.py
 	$(PY) benchmarks/pii.py
 	$(PY) benchmarks/clean.py
