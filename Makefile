@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean-venv
+.PHONY: demo readme notebooks test lint bench clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -16,8 +16,20 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -e ".[dev]"
 	touch $(STAMP)
 
+# Every format: CSV, Parquet, the workbook, the deck and the HTML page.
 demo: $(STAMP)
-	$(VENV)/bin/feedback-mining run --sample --output outputs/demo
+	$(VENV)/bin/feedback-mining run --sample --output outputs/demo \
+	  --set 'output.formats=["csv","parquet","xlsx","pptx","html"]'
+
+# The README's demo section, docs/demo_run/ and the pictures in docs/, from outputs/demo
+# (needs soffice, pdftoppm and chromium for the pictures).
+readme: $(STAMP)
+	$(PY) scripts/demo_readme.py outputs/demo --pictures
+
+# Execute the notebooks from the bundled sample and keep their outputs in the files, so a
+# reader on a code host sees them (CPU heavy: a full run of the sample per notebook).
+notebooks: $(STAMP)
+	$(VENV)/bin/jupyter-execute --inplace --timeout=1200 notebooks/*.ipynb
 
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests --nbmake --nbmake-timeout=1200 notebooks

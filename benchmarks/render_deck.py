@@ -68,8 +68,13 @@ def main() -> int:
         print(f"  {page}")
     if args.docs:
         args.docs.mkdir(parents=True, exist_ok=True)
-        first_theme = len(pages) - min(result.config.report.top_themes, len(result.themes))
-        picks = {"deck_table.png": pages[2], "deck_theme.png": pages[first_theme]}
+        from pptx import Presentation
+
+        titles = [sl.shapes.title.text_frame.text if sl.shapes.title is not None else ""
+                  for sl in Presentation(str(deck)).slides]
+        table = next(i for i, t in enumerate(titles) if t.startswith("Top friction themes"))
+        theme = next(i for i, t in enumerate(titles) if t.startswith("#1 "))
+        picks = {"deck_table.png": pages[table], "deck_theme.png": pages[theme]}
         for name, page in picks.items():
             shutil.copyfile(page, args.docs / name)
             print(f"copied {page.name} to {args.docs / name}")

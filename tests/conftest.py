@@ -62,7 +62,8 @@ def feedback() -> pd.DataFrame:
 @pytest.fixture
 def fast_config() -> Config:
     """Hashing embedder and VADER: quick and deterministic."""
-    return Config().with_overrides(["embed.model=hashing", "themes.min_theme_size=8"])
+    return Config().with_overrides(["embed.model=hashing", "sentiment.method=vader",
+                                    "themes.min_theme_size=8"])
 
 
 def needs_shared_data(*parts: str) -> Path:

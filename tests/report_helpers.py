@@ -17,7 +17,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def fast_config() -> Config:
-    return Config().with_overrides(["embed.model=hashing", "themes.min_theme_size=8",
+    return Config().with_overrides(["embed.model=hashing", "sentiment.method=vader",
+                                    "themes.min_theme_size=8",
                                     "score.period=W"])
 
 

@@ -7,7 +7,8 @@ from typer.testing import CliRunner
 from feedback_mining.cli import app
 
 runner = CliRunner()
-FAST = ["--set", "embed.model=hashing", "--set", "themes.min_theme_size=8"]
+FAST = ["--set", "embed.model=hashing", "--set", "sentiment.method=vader",
+        "--set", "themes.min_theme_size=8"]
 
 
 def _csv(tmp_path, frame, name="survey.csv"):
@@ -35,11 +36,13 @@ def test_config_file_and_overrides(tmp_path, feedback):
     job = tmp_path / "job.toml"
     job.write_text(f'[input]\npath = "{src.name}"\ntext = "comment"\n'
                    f'[output]\ndir = "{tmp_path / "o"}"\nformats = ["csv"]\n'
-                   '[embed]\nmodel = "hashing"\n[themes]\nmin_theme_size = 8\n')
+                   '[embed]\nmodel = "hashing"\n[sentiment]\nmethod = "vader"\n'
+                   '[themes]\nmin_theme_size = 8\n')
     res = runner.invoke(app, ["run", "--config", str(job), "--set", "themes.seed=5"])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
-        "documents.csv", "history.sqlite", "run.log", "segments.csv", "summary.json",
+        ".feedback-mining-outputs.json", ".feedback-mining.lock",  # what it wrote; its lock
+        "changes.csv", "documents.csv", "history.sqlite", "mentions.csv", "run.log", "summary.json",
         "theme_segments.csv", "themes.csv", "trend.csv"]  # every run is recorded in the history
 
 
@@ -92,5 +95,5 @@ def test_bad_input_fails_with_one_line_and_no_output(tmp_path, feedback, case, c
 
 def test_no_input_is_explained():
     res = runner.invoke(app, ["run"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # bad input, as the README says
     assert "no input" in res.output

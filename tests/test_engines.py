@@ -16,7 +16,7 @@ from feedback_mining.engines import local as local_engine
 
 from .conftest import make_feedback
 
-_BASE = ["embed.model=hashing", "themes.min_theme_size=8", "input.text=comment",
+_BASE = ["embed.model=hashing", "sentiment.method=vader", "themes.min_theme_size=8", "input.text=comment",
          "input.id=response_id", "input.date=submitted_at"]
 
 
@@ -26,7 +26,7 @@ def _cfg(*extra):
 
 def _same(a, b):
     pd.testing.assert_frame_equal(a.documents, b.documents)
-    pd.testing.assert_frame_equal(a.segments, b.segments)
+    pd.testing.assert_frame_equal(a.mentions, b.mentions)
     pd.testing.assert_frame_equal(a.themes, b.themes)
 
 
@@ -54,7 +54,8 @@ def test_chunked_csv_and_parquet_equal_one_chunk(feedback_file, whole, tmp_path)
 
 
 def test_fast_path_is_chosen_above_the_threshold_and_stated(feedback_file):
-    cfg = _cfg("engine.fast_path_above=50", "engine.sample_size=60")
+    # sentiment.method=model asked for, and replaced by VADER on the fast path (never loaded)
+    cfg = _cfg("engine.fast_path_above=50", "engine.sample_size=60", "sentiment.method=model")
     result = Pipeline(cfg).run(feedback_file)
     s = result.summary
     assert s["path"] == "fast"

@@ -59,6 +59,7 @@ def test_cli_fit_then_weekly_runs_record_history(tmp_path):
     src = tmp_path / "week1.csv"
     make_feedback().to_csv(src, index=False)
     common = ["--text", "comment", "--id", "response_id", "--set", "embed.model=hashing",
+              "--set", "sentiment.method=vader",
               "--set", "themes.min_theme_size=8", "--quiet"]
     model = tmp_path / "models" / "returns"
     res = runner.invoke(app, ["fit", "-i", str(src), "-m", str(model), *common])

@@ -71,7 +71,8 @@ def test_text_in_score_column_names_the_row(tmp_path, feedback):
     with pytest.raises(InputError) as err:
         fm.load(path, text="comment", score="nps")
     msg = str(err.value)
-    assert "'nps'" in msg and "row 5" in msg and "line 6" in msg and "'ten'" in msg
+    # the spreadsheet row a person opens: the header is row 1, the 5th record is row 6
+    assert "'nps'" in msg and "row 6:" in msg and "'ten'" in msg
 
 
 def test_score_out_of_range(tmp_path, feedback):
@@ -99,7 +100,7 @@ def test_duplicate_ids_and_bad_dates(tmp_path, feedback):
         fm.load(_write(tmp_path, "a.csv", dup), text="comment", id="response_id")
     bad = feedback.copy()
     bad.loc[7, "submitted_at"] = "last tuesday"
-    with pytest.raises(InputError, match="row 8.*last tuesday"):
+    with pytest.raises(InputError, match="row 9:.*last tuesday"):
         fm.load(_write(tmp_path, "b.csv", bad), text="comment", date="submitted_at")
 
 

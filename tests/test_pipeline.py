@@ -24,7 +24,10 @@ def test_run_gives_ranked_themes_and_one_row_per_input(feedback, fast_config):
                 "nps_ci_low", "share_change", "emerging", "top_segment", "priority_volume",
                 "priority_negativity", "priority_impact", "priority_growth"):
         assert col in themes
-    assert themes["priority"].is_monotonic_decreasing or themes["low_volume"].any()
+    # ranked by priority, themes below the minimum volume last
+    assert themes["low_volume"].astype(int).is_monotonic_increasing
+    for _, group in themes.groupby("low_volume"):
+        assert group["priority"].is_monotonic_decreasing
     assert themes["examples"].map(len).min() >= 1
     kept = result.documents[result.documents["set_aside"].isna()]
     assert kept["sentiment"].between(-1, 1).all()
@@ -41,29 +44,35 @@ def test_outputs_are_written(feedback, fast_config, tmp_path):
     result = Pipeline(fast_config).run(_load(feedback))
     written = result.save(tmp_path / "out")
     names = sorted(p.name for p in written)
-    tables = ["themes", "documents", "segments", "theme_segments", "trend"]
+    tables = ["themes", "documents", "mentions", "theme_segments", "trend", "changes"]
     assert names == sorted([f"{t}.{ext}" for t in tables for ext in ("csv", "parquet")]
                            + ["themes.xlsx", "summary.json"])
-    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    hidden = sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("."))
+    assert hidden == [".feedback-mining-outputs.json", ".feedback-mining.lock"]  # no staging
     back = pd.read_parquet(tmp_path / "out" / "themes.parquet")
     assert back["label"].tolist() == result.themes["label"].tolist()
     import openpyxl
 
     ws = openpyxl.load_workbook(tmp_path / "out" / "themes.xlsx")["Themes"]
     assert ws.freeze_panes == "A2"
-    assert [c.value for c in ws[1]][:3] == ["rank", "theme_id", "label"]
+    assert [c.value for c in ws[1]][:3] == ["Rank", "Theme", "Priority"]
     assert ws.max_row == len(result.themes) + 1
     assert set(openpyxl.load_workbook(tmp_path / "out" / "themes.xlsx").sheetnames) >= {
-        "By channel", "Trend"}
+        "Theme segments", "Trend", "Data dictionary"}  # one month: no "What changed"
     # the planted feedback has a channel segment and six-hourly dates over 30 days of January
     assert set(result.theme_segments["segment_value"]) == {"app", "web"}
     assert set(result.trend["period"]) == {"2026-01"}
-    assert "html" in result._repr_html_().lower() or "<table" in result._repr_html_()
+    import html
+
+    page = result._repr_html_()  # the notebook view: one table row per top theme, named
+    assert page.count("<tr>") == 1 + min(10, len(result.themes))
+    for label in result.themes["label"].head(10):
+        assert f">{html.escape(label)}</td>" in page
 
 
 def test_run_accepts_a_raw_frame_and_keyword_settings(feedback):
     result = fm.run(feedback, input__text="comment", embed__model="hashing",
-                    themes__min_theme_size=8)
+                    sentiment__method="vader", themes__min_theme_size=8)
     assert result.summary["rows_kept"] == len(feedback)
 
 
@@ -89,7 +98,7 @@ def test_real_minilm_end_to_end_on_the_sample():
 
 def test_themes_carry_their_most_typical_complaints(feedback, fast_config):
     result = Pipeline(fast_config.with_overrides(["sentiment.method=vader"])).run(_load(feedback))
-    segs = result.segments
+    segs = result.mentions
     for row in result.themes.itertuples(index=False):
         negative = set(segs[(segs.theme_id == row.theme_id) & (segs.sentiment < -0.05)]["text"])
         assert set(row.negative_examples) <= negative

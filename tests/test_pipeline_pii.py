@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from feedback_mining.cli import app
 
 runner = CliRunner()
-FAST = ["--set", "embed.model=hashing", "--set", "themes.min_theme_size=8"]
+FAST = ["--set", "embed.model=hashing", "--set", "sentiment.method=vader",
+        "--set", "themes.min_theme_size=8"]
 
 # Personal data a customer might leave in an answer, in varied formats, each in a phrase.
 SEEDS = [

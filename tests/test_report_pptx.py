@@ -39,18 +39,19 @@ def _texts(prs):
                         yield cell.text_frame, int(table.columns[j].width), int(row.height)
 
 
-def test_deck_is_16_by_9_with_title_overview_table_map_and_theme_slides(deck):
+def test_deck_is_16_by_9_with_title_headline_table_changes_and_theme_slides(deck):
     result, prs = deck
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=0.01)
     titles = [s.shapes.title.text_frame.text for s in prs.slides]
     assert titles[0] == "What customers are telling us"
-    assert titles[1] == "Overview"
-    assert titles[2].startswith("Themes ranked by priority")
-    assert "Volume and sentiment" in titles[3]
-    n_top = min(8, len(result.themes))
-    assert titles[4:] == [f"#{r} {lab}" for r, lab in
-                          zip(result.themes["rank"][:n_top], result.themes["label"][:n_top],
-                              strict=True)]
+    assert titles[1] == "The headline"
+    assert titles[2] == "Top friction themes, ranked by priority"
+    assert titles[3] == "What changed this period"
+    n_top = min(result.config.report.top_themes, len(result.themes))
+    assert titles[4:4 + n_top] == [f"#{r} {lab}" for r, lab in
+                                   zip(result.themes["rank"][:n_top],
+                                       result.themes["label"][:n_top], strict=True)]
+    assert titles[4 + n_top] == "Appendix: volume and sentiment of each theme"
     subtitle = " ".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
     assert f"{result.summary['rows_kept']:,} verbatims" in subtitle
     assert "Period: 01 Jan 2026" in subtitle
@@ -88,8 +89,10 @@ def test_long_tables_continue_and_long_labels_are_shortened(tmp_path):
     path = result.to_pptx(tmp_path / "long.pptx", top_themes=3)
     prs = Presentation(str(path))
     pages = _table_slides(prs)
-    assert len(pages) >= 3
-    assert pages[1][0].shapes.title.text_frame.text.startswith("Themes, continued (2 of")
+    assert len(pages) == 3  # the top 15 on one slide, the rest in the appendix
+    assert pages[0][0].shapes.title.text_frame.text == "Top friction themes, ranked by priority"
+    assert pages[2][0].shapes.title.text_frame.text == \
+        "Appendix: the other friction themes (2 of 2)"
     ranks = [int(row.cells[0].text_frame.text) for _, t in pages for row in list(t.rows)[1:]]
     assert ranks == list(range(1, 41))  # every theme once, in order, across the pages
     labels = [row.cells[1].text_frame.text for _, t in pages for row in list(t.rows)[1:]]
@@ -111,7 +114,7 @@ def test_charts_are_native_and_editable(deck):
     types = {c.chart_type for c in charts}
     assert XL_CHART_TYPE.XY_SCATTER in types  # the volume / sentiment map
     assert XL_CHART_TYPE.LINE_MARKERS in types  # trends (the data has dates)
-    assert XL_CHART_TYPE.COLUMN_CLUSTERED in types  # breakdown by channel
+    assert XL_CHART_TYPE.BAR_CLUSTERED in types  # breakdown by channel
     scatter = next(c for c in charts if c.chart_type == XL_CHART_TYPE.XY_SCATTER)
     assert list(scatter.plots[0].series[0].values) == \
         [float(v) for v in result.themes["verbatims"]]
@@ -124,7 +127,7 @@ def test_theme_slides_quote_the_redacted_examples(deck):
     quotes = [sh.text_frame.text for sh in slide.shapes
               if sh.has_text_frame and sh.text_frame.text.startswith("“")]
     assert 1 <= len(quotes) <= 3
-    sources = list(row["examples"]) + list(row.get("negative_examples", []))
+    sources = list(row["negative_examples"])  # complaints only
     for quote in quotes:
         assert any(quote.strip("“”").rstrip(ELLIPSIS) in source for source in sources)
 
@@ -158,14 +161,16 @@ def test_metric_columns_from_scoring_show_when_present(tmp_path):
     result = sample_result()
     n = len(result.themes)
     result.themes["impact"] = [-0.5 + i * 0.2 for i in range(n)]
-    result.themes["share_change"] = [0.02 if i % 2 else -0.01 for i in range(n)]
+    result.themes["share_change"] = [0.05, 0.02, -0.01] + [0.02] * (n - 3)
+    result.themes["share_change_p"] = [0.001, 0.01, 0.02] + [0.93] * (n - 3)
+    result.themes["share_prev"] = [0.0] + [0.05] * (n - 1)
     result.themes["emerging"] = [i == 0 for i in range(n)]
     prs = Presentation(str(result.to_pptx(tmp_path / "m.pptx", top_themes=1)))
     (_, table), = _table_slides(prs)
     header = [c.text_frame.text for c in table.rows[0].cells]
     assert "Impact" in header and header[-1] == "Trend"
     trend = [row.cells[len(header) - 1].text_frame.text for row in list(table.rows)[1:]]
-    assert trend[:3] == ["▲ new", "▲", "▼"]
+    assert trend[:4] == ["▲ new", "▲ +2.0 pts", "▼ -1.0 pts", "steady"]
     impact = [row.cells[header.index("Impact")].text_frame.text for row in list(table.rows)[1:]]
     assert impact[0] == "-0.50"
     page = result.to_html(tmp_path / "m.html").read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from feedback_mining.sentiment import (
     EmbeddingHeadScorer,
     MiniLMSentimentScorer,
     VaderScorer,
+    _load_finetuned,
     calibrate,
     default_model_dir,
     make_scorer,
@@ -115,7 +116,10 @@ def test_clause_segments_get_their_own_sentiment(model):
 def test_model_output_is_in_range_deterministic_and_handles_odd_input(model):
     texts = ["", "ok", "?!", "meh. " * 300, *NEGATIVE, NEGATIVE[0]]
     first = model.score(texts)
-    again = MiniLMSentimentScorer().score(texts)
+    _load_finetuned.cache_clear()  # a fresh load from disk, not the fixture's network again
+    fresh = MiniLMSentimentScorer()
+    again = fresh.score(texts)
+    assert fresh._net is not model._net
     assert first.shape == (len(texts),)
     assert np.all((first >= -1) & (first <= 1))
     np.testing.assert_allclose(first, again, atol=1e-6)

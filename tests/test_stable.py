@@ -52,7 +52,8 @@ def _majority(result, frame):
 
 @pytest.fixture(scope="module")
 def fitted():
-    cfg = fm.Config().with_overrides(["embed.model=hashing", "themes.min_theme_size=8"])
+    cfg = fm.Config().with_overrides(["embed.model=hashing", "sentiment.method=vader",
+                                       "themes.min_theme_size=8"])
     frame = make_feedback()
     return cfg, frame, Pipeline(cfg).run(_load(frame))
 
@@ -96,8 +97,8 @@ def test_second_run_keeps_known_ids_and_reports_the_new_theme(fitted):
     # the planted theme went to a new theme, the old themes kept their ids
     assert _majority(second, shifted)["crash"] in new_ids
     # a verbatim seen in both runs is (almost always) in the theme with the same id
-    a = first.segments[["text", "theme_id"]].drop_duplicates("text")
-    b = second.segments[["text", "theme_id"]].drop_duplicates("text")
+    a = first.mentions[["text", "theme_id"]].drop_duplicates("text")
+    b = second.mentions[["text", "theme_id"]].drop_duplicates("text")
     both = a.merge(b, on="text", suffixes=("_1", "_2"))
     assert len(both) >= 50
     assert (both["theme_id_1"] == both["theme_id_2"]).mean() >= 0.85

@@ -31,7 +31,8 @@ def test_evaluate_command_prints_scores_without_showing_labels(tmp_path, feedbac
     path = tmp_path / "labelled.csv"
     feedback.to_csv(path, index=False)
     args = ["evaluate", "--input", str(path), "--text", "comment", "--labels", "theme",
-            "--set", "embed.model=hashing", "--set", "themes.min_theme_size=8", "-q"]
+            "--set", "embed.model=hashing", "--set", "sentiment.method=vader",
+            "--set", "themes.min_theme_size=8", "-q"]
     out = CliRunner().invoke(app, args)
     assert out.exit_code == 0, out.output
     assert "NMI" in out.output and "texts 120" in out.output

@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from feedback_mining.clean.transcripts import load_transcripts, read_transcripts
+from feedback_mining.clean.transcripts import read_transcripts
 from feedback_mining.config import InputConfig
+from feedback_mining.io.readers import load_transcripts
 
 CHAT = """[10:02] Agent: Hello, my name is Sam, how can I help you today?
 [10:02] Customer: hi
@@ -95,9 +96,14 @@ def test_load_transcripts_feeds_the_pipeline_shape():
     assert out.attrs["feedback_mining"]["transcripts"]["customer_turns_kept"] == 3
 
 
-@pytest.mark.parametrize("junk", ["", "\x00\x01", ":::", "Customer:", "[99:99] x: y", "a" * 500])
-def test_garbage_never_raises(junk):
-    read_transcripts(pd.DataFrame({"text": [junk]}), InputConfig())
+@pytest.mark.parametrize(("junk", "reason"), [
+    ("", "empty_conversations"), ("\x00\x01", "malformed_lines"), (":::", "malformed_lines"),
+    ("Customer:", "dropped_pleasantry"), ("[99:99] x: y", "dropped_unknown_speaker"),
+    ("a" * 500, "malformed_lines")])
+def test_garbage_is_dropped_and_counted_not_raised(junk, reason):
+    out, stats = read_transcripts(pd.DataFrame({"text": [junk]}), InputConfig())
+    assert out.empty and list(out.columns) == ["id", "conversation", "turn", "text"]
+    assert stats[reason] == 1 and stats["customer_turns_kept"] == 0
 
 
 def test_load_reads_a_transcript_file_when_told(tmp_path):
@@ -136,7 +142,7 @@ def test_cli_runs_on_transcripts_and_reports_what_was_dropped(tmp_path):
     out = tmp_path / "out"
     res = CliRunner().invoke(app, [
         "run", "-i", str(src), "--text", "log", "--id", "chat_id", "-o", str(out),
-        "--set", "input.format=transcript", "--set", "embed.model=hashing",
+        "--set", "input.format=transcript", "--set", "embed.model=hashing", "--set", "sentiment.method=vader",
         "--set", "themes.min_theme_size=8", "--set", "output.formats=csv"])
     assert res.exit_code == 0, res.output
     assert "transcripts: 48 conversations" in res.output

@@ -13,7 +13,8 @@ from .embed import make_embedder
 from .errors import ConfigError, FeedbackMiningError, InputError, ModelError
 from .history import history  # the function; the module stays feedback_mining.history
 from .io import load
-from .pipeline import Pipeline, Result, load_result, run
+from .pipeline import Pipeline, run
+from .result import Result, RunSummary, load_result
 from .segment import segment
 from .themes import ThemeModel
 
@@ -28,6 +29,7 @@ __all__ = [
     "ModelError",
     "Pipeline",
     "Result",
+    "RunSummary",
     "ThemeModel",
     "clean",
     "datasets",

@@ -2,7 +2,8 @@
 function; exit codes and terminal output live only here.
 
 Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 bad config, 4 model problem,
-5 model not fitted, 6 missing optional package.
+5 model not fitted, 6 missing optional package, 7 outputs not written (folder used by
+another run, not writable, disk full), 8 outputs written but the history not recorded.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 import typer
 
 from .config import Config
-from .errors import FeedbackMiningError
+from .errors import FeedbackMiningError, HistoryError, input_error
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn customer feedback into a ranked list of friction themes.")
@@ -131,8 +132,8 @@ def _data(cfg: Config, sample: bool):
         return load_sample()
     if cfg.input.path:
         return None
-    raise FeedbackMiningError("no input: pass --input FILE, set input.path in the config file, "
-                              "or use --sample.")
+    raise input_error("no input", "a feedback file", "none given",
+                      "Pass --input FILE, set input.path in the config file, or use --sample.")
 
 
 @app.command()
@@ -156,7 +157,8 @@ def run(
 ) -> None:
     """Run the pipeline, write themes, documents and segments (CSV, Parquet, Excel; add pptx
     and html to output.formats for the deck and the HTML report), and record the run history."""
-    from .jobs import scheduled_run
+    from .io.writers import atomic_write, lock_folder, summary_json
+    from .jobs import record_history, scheduled_run
 
     with _one_line_errors(verbose, quiet) as logs:
         cfg = build_config(config, input_, output, text, id_, score, score_type, date, segment,
@@ -165,20 +167,32 @@ def run(
         if history is not None:
             cfg.set("history.url", history)
         data = _data(cfg, sample)
-        result = scheduled_run(data, cfg, model_dir=model, period=period,
-                               record=not no_history)
         out = Path(cfg.output.dir)
-        log.info("writing outputs to %s", out)
-        written = result.save(out, extra={"run.log": logs.buffer.getvalue()})
+        # One run per output folder at a time: a second one stops here (exit code 7).
+        with lock_folder(out):
+            result = scheduled_run(data, cfg, model_dir=model, period=period, record=False)
+            log.info("writing outputs to %s", out)
+            written = result.save(out, extra={"run.log": logs.buffer.getvalue()})
+            # The history is written only once the outputs are in place.
+            if not no_history and cfg.history.enabled:
+                if "error" in record_history(result, period=period):
+                    for name, text in (("summary.json", summary_json(
+                            result.summary.to_dict(), result.config.to_dict())),
+                                       ("run.log", logs.buffer.getvalue())):
+                        atomic_write(out / name, lambda tmp, t=text: tmp.write_text(
+                            t, encoding="utf-8"))
     if not quiet:
         typer.echo(result.summary_text())
         typer.echo(_top_themes(result))
-        if "history" in result.summary:
+        if "periods" in result.summary.get("history", {}):
             h = result.summary["history"]
             typer.echo(f"history: periods {', '.join(h['periods'])} recorded in {h['url']}")
         if model is not None:
             typer.echo(f"theme model saved to {model}/")
         typer.echo(f"wrote {len(written)} files to {out}/")
+    if "error" in result.summary.get("history", {}):
+        typer.echo(f"error: {result.summary['history']['error']}", err=True)
+        raise typer.Exit(HistoryError.exit_code)
 
 
 @app.command()
@@ -228,7 +242,7 @@ def report(
 ) -> None:
     """Rebuild a report (deck, workbook or HTML page) from the saved outputs of a run."""
     from .errors import config_error
-    from .pipeline import load_result
+    from .result import load_result
 
     with _one_line_errors(verbose, keep_log=False):
         fmt = (format_ or output.suffix.lstrip(".")).lower()
@@ -260,28 +274,31 @@ def evaluate(
 ) -> None:
     """Find themes in labelled feedback without its labels, then print how well they match
     the labels: NMI, ARI, share of texts without a theme, number of themes."""
-    from .themes.evaluate import evaluate_run, format_scores
+    from .evaluate import evaluate_run
+    from .themes.evaluate import format_scores
 
     with _one_line_errors(verbose, quiet):
         cfg = build_config(config, input_, None, text, id_, None, None, None, None, overrides)
         if not cfg.input.path:
-            raise FeedbackMiningError("no input: pass --input FILE or set input.path in the "
-                                      "config file.")
+            raise input_error("no input", "a feedback file", "none given",
+                              "Pass --input FILE or set input.path in the config file.")
         scores = evaluate_run(cfg, labels)
     typer.echo(format_scores(scores) + f"  set aside {scores['set_aside']}")
 
 
-def _top_themes(result, n: int = 10) -> str:
-    """The top ``n`` themes with the components of their priority (docs/metrics.md)."""
+def _top_themes(result, n: int = 10, components: bool = True, label_width: int = 40) -> str:
+    """The top ``n`` themes with the components of their priority (docs/metrics.md);
+    ``components=False`` leaves the four component columns out (the README's shorter form)."""
     t = result.themes.head(n)
     if t.empty:
         return "no themes found"
     has_impact = "impact" in t
     lines = [f"top {len(t)} of {len(result.themes)} themes; priority = 100 x volume x "
              "mean(negativity, impact) x (1 + growth):",
-             f"  {'rank':>4} {'label':<40} {'verb':>6} {'share':>6} {'sent':>5} {'neg':>5} "
-             f"{'impact':>7} {'gap':>6} | {'prio':>6} {'p_vol':>6} {'p_neg':>5} {'p_imp':>5} "
-             f"{'p_gro':>5}  top segment (lift)"]
+             f"  {'rank':>4} {'label':<{label_width}} {'verb':>6} {'share':>6} {'sent':>5} "
+             f"{'neg':>5} {'impact':>7} {'gap':>6} | {'prio':>6}"
+             + (f" {'p_vol':>6} {'p_neg':>5} {'p_imp':>5} {'p_gro':>5}" if components else "")
+             + "  top segment (lift)"]
 
     def num(value, fmt: str, width: int) -> str:
         return f"{value:{fmt}}".rjust(width) if pd.notna(value) else "-".rjust(width)
@@ -291,15 +308,18 @@ def _top_themes(result, n: int = 10) -> str:
                if isinstance(row.get("top_segment"), str) else "-")
         flags = (" low-volume" if row["low_volume"] else "") + \
             (" EMERGING" if row.get("emerging") else "")
+        parts = (f" {num(row['priority_volume'], '.3f', 6)} "
+                 f"{num(row['priority_negativity'], '.2f', 5)} "
+                 f"{num(row['priority_impact'], '.2f', 5)} "
+                 f"{num(row['priority_growth'], '.2f', 5)}" if components else "")
         lines.append(
-            f"  {row['rank']:>4} {str(row['label'])[:40]:<40} {row['verbatims']:>6} "
+            f"  {row['rank']:>4} {str(row['label'])[:label_width]:<{label_width}} "
+            f"{row['verbatims']:>6} "
             f"{num(row['share'], '.1%', 6)} {num(row['sentiment_mean'], '+.2f', 5)} "
             f"{num(row['share_negative'], '.0%', 5)} "
             f"{num(row['impact'] if has_impact else None, '+.3f', 7)} "
             f"{num(row['driver_gap'] if has_impact else None, '+.2f', 6)} | "
-            f"{num(row['priority'], '.3f', 6)} {num(row['priority_volume'], '.3f', 6)} "
-            f"{num(row['priority_negativity'], '.2f', 5)} {num(row['priority_impact'], '.2f', 5)} "
-            f"{num(row['priority_growth'], '.2f', 5)}  {seg}{flags}")
+            f"{num(row['priority'], '.3f', 6)}{parts}  {seg}{flags}")
     return "\n".join(lines)
 
 

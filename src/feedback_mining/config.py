@@ -12,43 +12,97 @@ A job file looks like::
     seed = 7
 
 and any value can be overridden on the command line with ``--set themes.seed=11``.
+
+Every setting is declared once, here: its type (the allowed choices as a ``Literal``, a
+range as ``Field(ge=..., description=...)``) and its default.  A section checks each value
+when it is set (construction, ``--set``, a TOML file, ``fm.run(df, themes__seed=7)`` or
+plain attribute assignment) with one validator built on pydantic's ``TypeAdapter``; the
+stages then trust their settings.  :meth:`Config.validate` adds the rules that join two
+settings.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tomllib
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .errors import ConfigError, config_error
 
-SCORE_TYPES = ("nps", "csat", "rating")
-OUTPUT_FORMATS = ("csv", "parquet", "xlsx", "pptx", "html")
-INPUT_FORMATS = ("table", "transcript")
-LANGUAGE_POLICIES = ("keep", "drop", "flag")
-SEGMENT_METHODS = ("none", "sentences", "clauses")
-SCORE_PERIODS = ("W", "M", "Q")
+# The choices, declared once; the tuples are for code that lists them.
+ScoreType = Literal["nps", "csat", "rating"]
+OutputFormat = Literal["csv", "parquet", "xlsx", "pptx", "html"]
+InputFormat = Literal["table", "transcript"]
+LanguagePolicy = Literal["keep", "drop", "flag"]
+SegmentMethod = Literal["none", "sentences", "clauses"]
+ScorePeriod = Literal["W", "M", "Q"]
+ThemeMethod = Literal["graph", "hdbscan"]
+SentimentMethod = Literal["model", "head", "vader"]
+EngineName = Literal["local", "dask"]
+FastPath = Literal["auto", "always", "never"]
+FastClusterer = Literal["kmeans", "bertopic"]
+
+SCORE_TYPES: tuple[str, ...] = typing.get_args(ScoreType)
+OUTPUT_FORMATS: tuple[str, ...] = typing.get_args(OutputFormat)
+INPUT_FORMATS: tuple[str, ...] = typing.get_args(InputFormat)
+LANGUAGE_POLICIES: tuple[str, ...] = typing.get_args(LanguagePolicy)
+SEGMENT_METHODS: tuple[str, ...] = typing.get_args(SegmentMethod)
+SCORE_PERIODS: tuple[str, ...] = typing.get_args(ScorePeriod)
+THEME_METHODS: tuple[str, ...] = typing.get_args(ThemeMethod)
+SENTIMENT_METHODS: tuple[str, ...] = typing.get_args(SentimentMethod)
+
+
+def _at_least(low: int, allowed: str) -> Any:
+    return Field(ge=low, description=allowed)
+
+
+def _zero_or_at_least_2(value: int) -> int:
+    if value == 1:
+        raise ValueError("a theme of one text")
+    return value
+
+
+NonNegative = Annotated[int, _at_least(0, "0 or more")]
+Positive = Annotated[int, _at_least(1, "1 or more")]
+
+
+class _Section:
+    """A settings section: every field is checked (and converted) when it is set."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _hints(type(self)):
+            value = check_setting(type(self), name, value)
+        object.__setattr__(self, name, value)
 
 
 @dataclass
-class InputConfig:
+class InputConfig(_Section):
     """Where the feedback is and which columns mean what."""
 
     path: str | None = None
     text: str = "text"
     id: str | None = None
     score: str | None = None
-    score_type: str | None = None  # nps (0-10), csat (1-5) or rating (1-5)
+    score_type: ScoreType | None = None  # nps (0-10), csat (1-5) or rating (1-5)
     date: str | None = None
     segments: list[str] = field(default_factory=list)
     sheet: str | None = None  # Excel sheet name; the first sheet by default
-    encoding: str | None = None  # detected when not given
+    encoding: str | None = None  # detected when not given (io/encoding.py); set to force one
     delimiter: str | None = None  # detected when not given
+    # Hostile or damaged files stay bounded: a file read whole (Excel, JSON, a ZIP member,
+    # a CSV that is not UTF-8) is capped, and a ZIP member is streamed and counted.
+    max_read_mb: Annotated[float, Field(gt=0, description="more than 0 MB")] = 1024.0
+    # decompressed / compressed size of a ZIP member
+    max_zip_ratio: Annotated[float, Field(ge=1, description="1 or more")] = 100.0
     # Chat transcripts (see clean/transcripts.py): format = "transcript" reads them.
-    format: str = "table"  # "table" or "transcript"
+    format: InputFormat = "table"  # "table" or "transcript"
     conversation: str | None = None  # column of the conversation id (one row per turn)
     speaker: str | None = None  # column of the speaker (one row per turn)
     turn: str | None = None  # column of the turn index (one row per turn)
@@ -57,12 +111,14 @@ class InputConfig:
 
 
 @dataclass
-class CleanConfig:
+class CleanConfig(_Section):
     """Normalisation and what is set aside before modelling."""
 
     fix_unicode: bool = True
     strip_markup: bool = True
-    min_chars: int = 3
+    min_chars: NonNegative = 3
+    # longer cells are set aside as too_long (no model sees them); 0: only the hard cap
+    max_chars: Annotated[int, _at_least(0, "0 (only the built-in cap) or more")] = 20_000
     extra_non_answers: list[str] = field(default_factory=list)
     # Personal data (clean/pii.py): redacted before text reaches a model, log or output.
     redact_pii: bool = True
@@ -75,7 +131,7 @@ class CleanConfig:
     account_patterns: list[str] = field(default_factory=list)
     pii_name_model: str | None = None  # spaCy pipeline with NER for [PERSON]
     # Language (clean/language.py): "drop" sets other languages aside, "flag" keeps and marks.
-    language: str = "drop"  # "keep", "drop" or "flag"
+    language: LanguagePolicy = "drop"  # "keep", "drop" or "flag"
     languages: list[str] = field(default_factory=lambda: ["en"])
     min_language_chars: int = 20  # shorter texts are too short to judge: kept
     gibberish: bool = True  # set aside keyboard mash and the like (clean/junk.py)
@@ -83,15 +139,15 @@ class CleanConfig:
 
 
 @dataclass
-class SegmentConfig:
+class SegmentConfig(_Section):
     """How a verbatim is split into segments (one issue each)."""
 
-    method: str = "sentences"  # "sentences" (default), "clauses", or "none" (one per verbatim)
+    method: SegmentMethod = "sentences"  # "sentences" (default), "clauses", or "none" (one per verbatim)
     min_words: int = 3  # a clause shorter than this stays with its neighbour
 
 
 @dataclass
-class EmbedConfig:
+class EmbedConfig(_Section):
     """Which sentence embedding model turns text into vectors."""
 
     model: str = "all-MiniLM-L6-v2"  # a name, a path, "static" (model2vec) or "hashing"
@@ -101,28 +157,31 @@ class EmbedConfig:
 
 
 @dataclass
-class ThemesConfig:
+class ThemesConfig(_Section):
     """Theme discovery with BERTopic; every sub-model is seeded."""
 
     seed: int = 42
-    min_theme_size: int = 0  # 0: chosen from the number of texts
+    min_theme_size: Annotated[int, _at_least(0, "0 (automatic) or at least 2"),
+                              AfterValidator(_zero_or_at_least_2)] = 0  # 0: from the texts
     n_neighbors: int = 15
     n_components: int = 5
     n_keywords: int = 8
     n_examples: int = 3
     reduce_outliers: bool = True
-    method: str = "graph"  # "graph" (chooses the number of themes) or "hdbscan" (BERTopic's)
+    method: ThemeMethod = "graph"  # "graph" (chooses the number of themes) or "hdbscan"
     taxonomy: str = ""  # known themes: a TOML/YAML file or a packaged name ("returns_refunds")
-    n_parents: int = 10  # parent themes over the themes; 0 for none
+    n_parents: Annotated[int, _at_least(0, "0 (no parents) or more")] = 10  # 0: none
     merge_below: int = 0  # themes smaller than this fold into a similar sibling; 0: 2 x min size
-    merge_similarity: float = 0.8  # cosine similarity needed to fold a small theme
+    # cosine similarity needed to fold a small theme
+    merge_similarity: Annotated[float, Field(ge=-1, le=1,
+                                             description="a cosine similarity in [-1, 1]")] = 0.8
 
 
 @dataclass
-class SentimentConfig:
+class SentimentConfig(_Section):
     """How sentiment in [-1, 1] is scored (see feedback_mining.sentiment)."""
 
-    method: str = "model"  # "model" (fine-tuned MiniLM), "head" (fast: on the embeddings), "vader"
+    method: SentimentMethod = "model"  # "model" (fine-tuned MiniLM), "head" (on the embeddings), "vader"
     # Cut-offs for negative / neutral / positive labels.  The models' scores are calibrated
     # so that these defaults give the cut-offs chosen on validation data in training.
     negative_below: float = -0.05
@@ -132,73 +191,76 @@ class SentimentConfig:
 
 
 @dataclass
-class ScoreConfig:
+class ScoreConfig(_Section):
     """Theme metrics and ranking."""
 
-    period: str = "M"  # trend period: "W" (week), "M" (month) or "Q" (quarter)
-    min_mentions: int = 5  # below this a theme is marked as too small to judge
+    period: ScorePeriod = "M"  # trend period: "W" (week), "M" (month) or "Q" (quarter)
+    min_mentions: Positive = 5  # below this a theme is marked as too small to judge
     unit_column: str | None = None  # respondent/customer/conversation id; None: the verbatim id
-    bootstrap: int = 200  # bootstrap resamples for the confidence intervals; 0 turns them off
-    ci_level: float = 0.95  # confidence level of the intervals
+    bootstrap: Annotated[int, _at_least(0, "0 (no intervals) or more")] = 200  # resamples for the intervals
+    ci_level: Annotated[float, Field(ge=0.5, lt=1, description="a level in [0.5, 1), e.g. 0.95")] = 0.95
     seed: int = 42  # seed of the bootstrap
-    alpha: float = 0.05  # significance level of the share-change test (trend, emerging)
-    emerging_growth: float = 0.5  # relative share growth (0.5 = +50%) that flags a theme emerging
-    segment_min_verbatims: int = 10  # a segment needs this many theme verbatims to be named
-    shrinkage: float = 10.0  # prior strength (in mentions) pulling small themes to the average
+    # significance level of the share-change test (trend, emerging)
+    alpha: Annotated[float, Field(gt=0, lt=1, description="a level in (0, 1), e.g. 0.05")] = 0.05
+    # relative share growth (0.5 = +50%) that flags a theme emerging
+    emerging_growth: Annotated[float, Field(ge=0, description="0 or more")] = 0.5
+    segment_min_verbatims: Positive = 10  # a segment needs this many theme verbatims to be named
+    shrinkage: Annotated[float, Field(ge=0, description="0 or more")] = 10.0  # prior strength, in mentions
 
 
 @dataclass
-class OutputConfig:
+class OutputConfig(_Section):
     """Where results go."""
 
     dir: str = "outputs"
-    formats: list[str] = field(default_factory=lambda: ["csv", "parquet", "xlsx"])
+    formats: list[OutputFormat] = field(default_factory=lambda: ["csv", "parquet", "xlsx"])
 
 
 @dataclass
-class ReportConfig:
+class ReportConfig(_Section):
     """The deck and the HTML report."""
 
     title: str = "What customers are telling us"
-    top_themes: int = 8  # themes that get a slide (and a section) of their own
-    quotes: int = 3  # quotes per theme
+    top_themes: NonNegative = 5  # friction themes that get a slide (and a section) of their own
+    quotes: NonNegative = 3  # quotes per theme
     template: str | None = None  # a .pptx whose layouts, colours and fonts the deck uses
 
 
 @dataclass
-class EngineConfig:
+class EngineConfig(_Section):
     """How a run is executed: chunks, the fast path for large inputs, Dask, checkpoints."""
 
-    name: str = "local"  # "local" or "dask"
+    name: EngineName = "local"  # "local" or "dask"
     scheduler: str | None = None  # dask: tcp://host:port; none starts a local cluster
     n_workers: int = 2  # dask local cluster size
-    chunk_size: int = 20_000  # rows read, cleaned, embedded and scored at a time
-    fast_path: str = "auto"  # "auto" (above fast_path_above), "always" or "never"
+    chunk_size: Positive = 20_000  # rows read, cleaned, embedded and scored at a time
+    fast_path: FastPath = "auto"  # "auto" (above fast_path_above), "always" or "never"
     fast_path_above: int = 200_000  # rows; above this the fast path is taken
     fast_path_embed: str = "static"  # embedding model of the fast path
-    sample_size: int = 20_000  # segments the theme model is fitted on in the fast path
-    fast_clusterer: str = "kmeans"  # fast path: "kmeans" (MiniBatchKMeans) or "bertopic"
+    sample_size: Annotated[int, _at_least(10, "10 or more")] = 20_000  # fast path: segments fitted on
+    fast_clusterer: FastClusterer = "kmeans"  # fast path: "kmeans" (MiniBatchKMeans) or "bertopic"
     fast_n_themes: int = 0  # k of the fast path's k-means; 0: about one per 150 sampled
     # Sentiment on the fast path: "vader" (no model, a lexicon), "head" or "model"; "" keeps
     # sentiment.method.  The fine-tuned model's own forward pass per segment is what a
     # million-verbatim run cannot afford on a CPU, and "head" needs MiniLM embeddings, which
     # the fast path does not compute.
-    fast_path_sentiment: str = "vader"
+    fast_path_sentiment: SentimentMethod | Literal[""] = "vader"
     checkpoint_dir: str | None = None  # per-chunk results, so a killed job resumes
     progress: bool = False  # a progress bar on stderr
 
 
 @dataclass
-class StableConfig:
+class StableConfig(_Section):
     """Runs with a saved theme model: what counts as a new theme, a merge or a split."""
 
     new_themes: bool = True  # cluster what fits no known theme into new themes
     min_new_theme_size: int = 0  # 0: the model's smallest theme size for this many texts
-    overlap: float = 0.2  # share of a theme that must move for a merge or split to be recorded
+    # share of a theme that must move for a merge or split to be recorded
+    overlap: Annotated[float, Field(gt=0, le=0.5, description="a share in (0, 0.5]")] = 0.2
 
 
 @dataclass
-class HistoryConfig:
+class HistoryConfig(_Section):
     """Where each run's theme table is kept, by period, for trends."""
 
     url: str | None = None  # a SQLAlchemy URL or a file path; none: <output.dir>/history.sqlite
@@ -273,11 +335,10 @@ class Config:
                 f"one of {', '.join(_sections())}."
             )
         obj = getattr(self, section)
-        hints = typing.get_type_hints(type(obj))
-        if key not in hints:
+        if key not in _hints(type(obj)):
             allowed = ", ".join(f.name for f in dataclasses.fields(obj))
             raise ConfigError(f"unknown setting '{dotted}'; [{section}] accepts {allowed}.")
-        setattr(obj, key, _coerce(dotted, value, hints[key]))
+        setattr(obj, key, value)  # checked and converted by the section
 
     def with_overrides(self, overrides: list[str] | None) -> Config:
         """Return a copy with ``section.key=value`` overrides applied (TOML value syntax)."""
@@ -291,70 +352,17 @@ class Config:
         return cfg
 
     def validate(self) -> Config:
-        if self.input.score_type is not None and self.input.score_type not in SCORE_TYPES:
-            raise config_error("input.score_type", f"one of {SCORE_TYPES}", self.input.score_type)
-        if self.themes.min_theme_size < 0:
-            raise config_error("themes.min_theme_size", "0 (automatic) or more", self.themes.min_theme_size)
-        if self.themes.method not in ("graph", "hdbscan"):
-            raise config_error("themes.method", "'graph' or 'hdbscan'", self.themes.method)
-        if self.themes.n_parents < 0:
-            raise config_error("themes.n_parents", "0 (no parents) or more", self.themes.n_parents)
-        if not -1.0 <= self.themes.merge_similarity <= 1.0:
-            raise config_error("themes.merge_similarity", "a cosine similarity in [-1, 1]",
-                               self.themes.merge_similarity)
-        if self.sentiment.method not in ("model", "head", "vader"):
-            raise config_error(
-                "sentiment.method", "one of 'model', 'head', 'vader'", self.sentiment.method
-            )
+        """Check every setting again (an attribute may have been changed in place) and the
+        rules that join two settings; returns the config."""
+        for section in _sections():
+            obj = getattr(self, section)
+            for name in _hints(type(obj)):
+                check_setting(type(obj), name, getattr(obj, name))
         if self.sentiment.negative_below > self.sentiment.positive_above:
             raise config_error(
                 "sentiment.negative_below", "at most sentiment.positive_above",
                 self.sentiment.negative_below,
             )
-        if self.input.format not in INPUT_FORMATS:
-            raise config_error("input.format", f"one of {INPUT_FORMATS}", self.input.format)
-        if self.clean.language not in LANGUAGE_POLICIES:
-            raise config_error("clean.language", f"one of {LANGUAGE_POLICIES}", self.clean.language)
-        if self.segment.method not in SEGMENT_METHODS:
-            raise config_error("segment.method", f"one of {SEGMENT_METHODS}", self.segment.method)
-        unknown = set(self.output.formats) - set(OUTPUT_FORMATS)
-        sc = self.score
-        if sc.period not in SCORE_PERIODS:
-            raise config_error("score.period", f"one of {SCORE_PERIODS}", sc.period)
-        if sc.bootstrap < 0:
-            raise config_error("score.bootstrap", "0 (no intervals) or more", sc.bootstrap)
-        if not 0.5 <= sc.ci_level < 1:
-            raise config_error("score.ci_level", "a level in [0.5, 1), e.g. 0.95", sc.ci_level)
-        if not 0 < sc.alpha < 1:
-            raise config_error("score.alpha", "a level in (0, 1), e.g. 0.05", sc.alpha)
-        for name in ("min_mentions", "segment_min_verbatims"):
-            if getattr(sc, name) < 1:
-                raise config_error(f"score.{name}", "1 or more", getattr(sc, name))
-        if sc.shrinkage < 0 or sc.emerging_growth < 0:
-            bad = "shrinkage" if sc.shrinkage < 0 else "emerging_growth"
-            raise config_error(f"score.{bad}", "0 or more", getattr(sc, bad))
-        if self.engine.name not in ("local", "dask"):
-            raise config_error("engine.name", "'local' or 'dask'", self.engine.name)
-        if self.engine.fast_path not in ("auto", "always", "never"):
-            raise config_error("engine.fast_path", "'auto', 'always' or 'never'", self.engine.fast_path)
-        if self.engine.fast_clusterer not in ("kmeans", "bertopic"):
-            raise config_error("engine.fast_clusterer", "'kmeans' or 'bertopic'",
-                               self.engine.fast_clusterer)
-        if self.engine.chunk_size < 1:
-            raise config_error("engine.chunk_size", "1 or more", self.engine.chunk_size)
-        if self.engine.fast_path_sentiment not in ("", "model", "head", "vader"):
-            raise config_error("engine.fast_path_sentiment", "'', 'model', 'head' or 'vader'",
-                               self.engine.fast_path_sentiment)
-        if self.engine.sample_size < 10:
-            raise config_error("engine.sample_size", "10 or more", self.engine.sample_size)
-        if not 0 < self.stable.overlap <= 0.5:
-            raise config_error("stable.overlap", "a share in (0, 0.5]", self.stable.overlap)
-        if unknown:
-            raise config_error("output.formats", "a list drawn from " + ", ".join(OUTPUT_FORMATS),
-                               sorted(unknown))
-        if self.report.top_themes < 0 or self.report.quotes < 0:
-            raise config_error("report.top_themes and report.quotes", "0 or more",
-                               (self.report.top_themes, self.report.quotes))
         return self
 
 
@@ -370,42 +378,81 @@ def _parse_value(raw: str) -> Any:
         return raw
 
 
-def _coerce(name: str, value: Any, hint: Any) -> Any:
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if value is None:
-        if type(None) in args:
-            return None
-        raise config_error(name, f"a value of type {hint}", value)
-    if origin in (list,) or hint is list:
-        if isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, list):
-            raise config_error(name, "a list", value)
-        return value
-    # Optional[X] -> X
-    if args and type(None) in args:
-        hint = next(a for a in args if a is not type(None))
-    if hint is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in {"true", "false", "1", "0", "yes", "no"}:
-            return value.lower() in {"true", "1", "yes"}
-        raise config_error(name, "true or false", value)
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise config_error(name, "a whole number", value)
-        try:
-            return int(value)
-        except ValueError:
-            raise config_error(name, "a whole number", value) from None
-    if hint is float:
-        if isinstance(value, bool):
-            raise config_error(name, "a number", value)
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise config_error(name, "a number", value) from None
-    if hint is str:
-        return str(value)
-    return value
+# ---------------------------------------------------------------------- the one validator
+_LAX = ConfigDict(coerce_numbers_to_str=True)  # `--set input.sheet=2024` is the text "2024"
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, include_extras=True)
+
+
+@functools.cache
+def _adapter(cls: type, name: str) -> TypeAdapter:
+    hint = _hints(cls)[name]
+    try:
+        return TypeAdapter(hint, config=_LAX)
+    except Exception:  # pragma: no cover - a type that carries its own config
+        return TypeAdapter(hint)
+
+
+def check_setting(cls: type, name: str, value: Any) -> Any:
+    """``value`` checked against the declared type of setting ``name`` of section ``cls``
+    and converted ("7" -> 7, "a, b" -> ["a", "b"] for a list); a :class:`ConfigError`
+    naming the setting, what is allowed and what was received otherwise."""
+    hint = _hints(cls)[name]
+    base = _base(hint)
+    if isinstance(value, str) and typing.get_origin(base) is list:
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, bool) and base in (int, float):
+        raise config_error(_dotted(cls, name), _allowed(hint), value)
+    try:
+        return _adapter(cls, name).validate_python(value)
+    except ValidationError:
+        raise config_error(_dotted(cls, name), _allowed(hint), value) from None
+
+
+def _dotted(cls: type, name: str) -> str:
+    section = next((f.name for f in dataclasses.fields(Config)
+                    if _hints(Config)[f.name] is cls), cls.__name__)
+    return f"{section}.{name}"
+
+
+def _base(hint: Any) -> Any:
+    """The type under ``Annotated`` and ``Optional``."""
+    if typing.get_origin(hint) is Annotated:
+        hint = typing.get_args(hint)[0]
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if type(None) in typing.get_args(hint) and len(args) == 1:
+        return _base(args[0])
+    return hint
+
+
+def _allowed(hint: Any) -> str:
+    """What a setting of type ``hint`` allows, in words."""
+    optional = type(None) in typing.get_args(hint)
+    if typing.get_origin(hint) is Annotated:
+        for meta in getattr(hint, "__metadata__", ()):
+            if getattr(meta, "description", None):
+                return meta.description
+    base = _base(hint)
+    choices = _choices(base)
+    if choices:
+        text = "one of " + ", ".join(repr(c) for c in choices)
+    elif typing.get_origin(base) is list:
+        inner = _choices(typing.get_args(base)[0])
+        text = "a list drawn from " + ", ".join(inner) if inner else "a list"
+    else:
+        text = {int: "a whole number", float: "a number", bool: "true or false",
+                str: "a text"}.get(base, str(base))
+    return text + (" (or nothing)" if optional else "")
+
+
+def _choices(hint: Any) -> tuple[Any, ...]:
+    """The values a ``Literal`` (or a union of them) allows; () for other types."""
+    if typing.get_origin(hint) is Literal:
+        return typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        parts = [_choices(a) for a in typing.get_args(hint) if a is not type(None)]
+        return tuple(c for p in parts for c in p) if all(parts) else ()
+    return ()

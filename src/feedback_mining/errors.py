@@ -63,6 +63,22 @@ class MissingExtraError(FeedbackMiningError, ImportError):
         )
 
 
+class OutputError(FeedbackMiningError, OSError):
+    """The outputs could not be written: the folder is used by another run, not writable,
+    or the disk is full (exit code 7).  The previous outputs are left as they were."""
+
+    code = "FM600"
+    exit_code = 7
+
+
+class HistoryError(FeedbackMiningError, RuntimeError):
+    """The outputs are written, but the run history store could not be updated (exit code
+    8): locked, damaged, read-only or unreachable."""
+
+    code = "FM700"
+    exit_code = 8
+
+
 def input_error(
     where: str, expected: str, found: str, fix: str, code: str = "FM100"
 ) -> InputError:

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
+from .safe import mask_url
 from .score import theme_table
 
 TABLE = "theme_history"
@@ -56,8 +57,8 @@ def _engine(url: str | Path):
         return sa.create_engine(to_url(url))
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise ConfigError(f"setting 'history.url' must be a file path or a SQLAlchemy URL "
-                          f"(sqlite:///file, postgresql://...); received {str(url)!r} ({exc}).") \
-            from None
+                          f"(sqlite:///file, postgresql://...); received "
+                          f"{mask_url(str(url))!r} ({mask_url(str(exc))}).") from None
 
 
 def _tables(metadata):
@@ -141,12 +142,12 @@ def record_result(url: str | Path, result, *, period: str | None = None,
             table = result.themes
         else:
             sub_docs = docs[mask]
-            sub_segs = result.segments[result.segments["doc_id"].isin(sub_docs["id"])]
+            sub_segs = result.mentions[result.mentions["doc_id"].isin(sub_docs["id"])]
             model_themes = result.model.themes_ if result.model is not None else result.themes
             table = theme_table(sub_segs, sub_docs, model_themes,
                                 score_type=result.summary.get("score_type"),
                                 sentiment=cfg.sentiment, config=cfg.score)
-        out[name] = record(url, table, period=name, run_id=run_id, summary=result.summary)
+        out[name] = record(url, table, period=name, run_id=run_id, summary=result.summary.to_dict())
     return out
 
 
@@ -199,3 +200,32 @@ def history(url: str | Path, *, value: str = "verbatims", long: bool = False,
                                            names=["theme_id", "label"])
     wide.columns.name = "period"
     return wide
+
+
+def changes(url: str | Path, config=None) -> pd.DataFrame:
+    """What changed between the last two periods of the history: the table of
+    :func:`feedback_mining.score.period_changes` (``result.changes``), from the stored
+    runs.  Each period's verbatim count is read back from a theme's ``verbatims / share``.
+
+    >>> import tempfile, pandas as pd
+    >>> url = tempfile.mkdtemp() + "/history.sqlite"
+    >>> week = lambda n: pd.DataFrame({"theme_id": [0], "label": ["Refund late"],
+    ...                                "verbatims": [n], "share": [n / 400]})
+    >>> _ = record(url, week(20), period="2026-W01"); _ = record(url, week(60), period="2026-W02")
+    >>> changes(url)[["label", "share_prev", "share_last", "significance"]].values.tolist()
+    [['Refund late', 0.05, 0.15, 'beyond chance (p < 0.01)']]
+    """
+    from .score import period_changes
+
+    long = history(url, long=True)
+    if long.empty:
+        return period_changes(pd.DataFrame(), config)
+    long = long.dropna(subset=["verbatims"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        totals = (long["verbatims"] / long["share"]).replace([np.inf, -np.inf], np.nan)
+    period_n = totals.groupby(long["period"]).median().round()
+    trend = pd.DataFrame({"theme_id": long["theme_id"].astype(int), "label": long["label"],
+                          "period": long["period"].astype(str),
+                          "period_verbatims": long["period"].map(period_n).fillna(0),
+                          "verbatims": long["verbatims"].astype(float)})
+    return period_changes(trend, config)

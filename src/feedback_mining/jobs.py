@@ -13,8 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Config
+from .errors import HistoryError
 from .history import record_result
-from .pipeline import Pipeline, Result
+from .pipeline import Pipeline
+from .result import Result
+from .safe import mask_url
 from .themes import ThemeModel
 
 log = logging.getLogger("feedback_mining")
@@ -56,8 +59,34 @@ def scheduled_run(data: pd.DataFrame | str | Path | None, config: Config | None 
         result.model.save(model_dir)
         result.summary["model_saved_to"] = str(model_dir)
     if record and cfg.history.enabled:
-        url = history_url(cfg)
-        written = record_result(url, result, period=period, run_id=run_id)
-        result.summary["history"] = {"url": url, "periods": written}
-        log.info("history: %s rows by period recorded in %s", written, url)
+        record_history(result, period=period, run_id=run_id)
     return result
+
+
+def record_history(result: Result, *, period: str | None = None,
+                   run_id: str | None = None) -> dict:
+    """Record ``result`` in the history store (``history.url``); the CLI calls it once the
+    outputs are in place, so a run that fails never leaves rows behind.
+
+    A store that is locked, damaged, read-only or unreachable does not raise: the failure
+    is logged as a warning and kept in ``result.summary["history"]["error"]`` (the CLI then
+    exits with code 8, outputs kept).  The URL's password never reaches the summary or a
+    message.
+    """
+    cfg = result.config
+    url = history_url(cfg)
+    shown = str(mask_url(url))
+    try:
+        written = record_result(url, result, period=period,
+                                run_id=run_id or result.summary.get("run_id"))
+    except Exception as exc:  # noqa: BLE001 - any store failure keeps the outputs
+        first = str(mask_url(str(exc))).splitlines()[0] if str(exc) else ""
+        error = HistoryError(f"{shown}: expected a history store this run can write, found "
+                             f"{type(exc).__name__} ({first[:200]}). The outputs are written; "
+                             "fix or move the store (history.url), or run with --no-history.")
+        log.warning("%s", error)
+        result.summary["history"] = {"url": shown, "error": str(error)}
+        return result.summary["history"]
+    result.summary["history"] = {"url": shown, "periods": written}
+    log.info("history: %s rows by period recorded in %s", written, shown)
+    return result.summary["history"]

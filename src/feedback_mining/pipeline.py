@@ -1,14 +1,15 @@
-"""The one place the stages are composed: load -> clean -> segment -> embed -> themes ->
-sentiment -> score.  The CLI and the notebooks both call :class:`Pipeline`.
+"""The one place the stages are composed: load -> clean -> segment -> embed -> sentiment ->
+themes -> score.  The CLI and the notebooks both call :class:`Pipeline`; what it returns is
+a :class:`~feedback_mining.result.Result`.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,184 +18,40 @@ import pandas as pd
 
 from .config import Config, EmbedConfig
 from .embed import Embedder, StaticEmbedder, make_embedder
-from .errors import InputError, input_error
-from .io.writers import write_csv, write_parquet
+from .errors import InputError
+from .result import Result, RunSummary, clean_counts, load_result
 from .score import overall, score_themes
 from .sentiment import polarity
-from .themes import OUTLIER, ThemeModel
+from .themes import OUTLIER, ThemeModel, theme_model_from_config
 from .themes.fast import fit_kmeans_model
-from .themes.stable import check_embedder, embedder_signature, update_model
+from .themes.geometry import representative
+from .themes.stable import ThemeChanges, check_embedder, embedder_signature, update_model
 
 log = logging.getLogger("feedback_mining")
 
+__all__ = ["Pipeline", "Result", "load_result", "run"]
+
 
 @dataclass
-class Result:
-    """What a run produces.
+class _Rows:
+    """The per-row stages' output for the whole input (every chunk put together)."""
 
-    Attributes
-    ----------
-    themes : DataFrame
-        One row per theme, ranked (``rank`` 1 is the theme to look at first).
-    documents : DataFrame
-        One row per input row, in input order: cleaned text, why it was set aside (if it
-        was), its theme and sentiment.
-    segments : DataFrame
-        One row per segment of a kept verbatim, with its theme and sentiment.
-    summary : dict
-        Counts (read, kept, set aside by reason, themes...) and headline figures.
-    theme_segments : DataFrame
-        Every theme metric broken down by segment column and value (long table: theme x
-        ``segment_column`` x ``segment_value``, with ``lift``); empty without segment columns.
-    trend : DataFrame
-        Theme x period (``score.period``): ``mentions``, ``verbatims``, ``share``; empty
-        without a date column.
-
-    The columns of every table are listed in docs/metrics.md.
-    """
-
-    themes: pd.DataFrame
     documents: pd.DataFrame
     segments: pd.DataFrame
-    summary: dict[str, Any]
-    config: Config
-    model: ThemeModel | None = field(default=None, repr=False)
-    theme_segments: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    trend: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    embeddings: np.ndarray
+    meta: dict[str, Any]
+    stats: dict[str, dict[str, Any]]
+    n_chunks: int
 
-    TABLES = ("themes", "documents", "segments", "theme_segments", "trend")
 
-    # -------------------------------------------------------------- outputs
-    def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write themes.csv, documents.csv, segments.csv, theme_segments.csv and trend.csv
-        into ``folder``."""
-        folder = Path(folder)
-        return [write_csv(getattr(self, name), folder / f"{name}.csv") for name in self.TABLES]
+@dataclass
+class _Themes:
+    """The theme stage's output: the model, each segment's theme and how it was fitted."""
 
-    def to_parquet(self, folder: str | Path) -> list[Path]:
-        folder = Path(folder)
-        return [write_parquet(getattr(self, name), folder / f"{name}.parquet")
-                for name in self.TABLES]
-
-    def to_excel(self, path: str | Path) -> Path:
-        """A formatted workbook: a sheet per table, frozen headers, filters, number formats."""
-        from .report.excel import write_excel
-
-        return write_excel(self, path)
-
-    def to_pptx(self, path: str | Path, template: str | Path | None = None, **options: Any) -> Path:
-        """A 16:9 PowerPoint deck: title, overview, ranked theme table, volume/sentiment
-        chart and one slide per top theme (see :func:`feedback_mining.report.write_pptx`).
-
-        ``template`` is your own .pptx (its layouts, colours and fonts); ``options`` are
-        ``top_themes``, ``n_quotes`` and ``title`` (defaults from ``config.report``).
-        """
-        from .report.pptx import write_pptx
-
-        rep = self.config.report
-        options = {"top_themes": rep.top_themes, "n_quotes": rep.quotes, "title": rep.title} | options
-        return write_pptx(self, path, template=template or rep.template, **options)
-
-    def to_html(self, path: str | Path, **options: Any) -> Path:
-        """A self-contained HTML report (one file that opens offline, interactive charts)."""
-        from .report.html import write_html
-
-        rep = self.config.report
-        options = {"top_themes": rep.top_themes, "n_quotes": rep.quotes, "title": rep.title} | options
-        return write_html(self, path, **options)
-
-    def save(self, folder: str | Path, formats: list[str] | None = None,
-             extra: dict[str, str] | None = None) -> list[Path]:
-        """Write every configured format, ``summary.json`` (and ``extra`` text files) into
-        ``folder``.  All files are rendered in a staging folder first and moved into place
-        only when every one of them was written, so a failure leaves no partial output."""
-        import os
-        import shutil
-        import tempfile
-
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        formats = formats or self.config.output.formats
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
-        try:
-            if "csv" in formats:
-                self.to_csv(staging)
-            if "parquet" in formats:
-                self.to_parquet(staging)
-            if "xlsx" in formats:
-                self.to_excel(staging / "themes.xlsx")
-            if "pptx" in formats:
-                self.to_pptx(staging / "themes.pptx")
-            if "html" in formats:
-                self.to_html(staging / "themes.html")
-            # The settings travel with the summary so that load_result can rebuild reports.
-            summary = json.dumps(self.summary | {"config": self.config.to_dict()}, indent=2,
-                                 default=str)
-            (staging / "summary.json").write_text(summary, encoding="utf-8")
-            for name, text in (extra or {}).items():
-                (staging / name).write_text(text, encoding="utf-8")
-            written = []
-            for item in sorted(staging.iterdir()):
-                os.replace(item, folder / item.name)
-                written.append(folder / item.name)
-            return written
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-
-    # -------------------------------------------------------------- display
-    def summary_text(self) -> str:
-        s = self.summary
-        lines = [
-            f"rows read: {s['rows_read']}, kept: {s['rows_kept']}, set aside: {s['rows_set_aside']}"
-            + (" (" + ", ".join(f"{k}: {v}" for k, v in s["set_aside_by_reason"].items()) + ")"
-               if s["set_aside_by_reason"] else ""),
-            f"segments: {s['segments']}, themes: {s['themes']}, "
-            f"segments without a theme: {s['segments_without_theme']}",
-        ]
-        lines += _clean_summary_lines(s)
-        if "path" in s:
-            lines.append(f"engine: {s['engine']}, {s['path']} path ({s['path_reason']}); "
-                         f"embeddings: {s['embedding_model']}; "
-                         + (f"sentiment: {s['sentiment_method']}; "
-                            if "sentiment_method" in s else "")
-                         + f"themes: {s['theme_model']}")
-        ch = s.get("theme_changes")
-        if ch:
-            new = ", ".join(f"{t['theme_id']} {t['label']!r}" for t in ch["new"]) or "none"
-            lines.append(f"new themes: {new}; merges: {len(ch['merges'])}; splits: "
-                         f"{len(ch['splits'])}; known themes kept: {ch['assigned_known']} "
-                         f"segments, new themes: {ch['assigned_new']}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        """Jupyter's view: headline figures, then the top themes with every metric the run
-        has (all text escaped)."""
-        from .report import content as C
-
-        e = html.escape
-        figures = "".join(
-            f"<div style='border:1px solid #ddd;border-radius:4px;padding:4px 10px'>"
-            f"<b style='font-size:1.3em'>{e(v)}</b><br><span style='color:#666'>{e(k)}</span>"
-            "</div>" for k, v in C.overview_figures(self))
-        top = self.themes.head(10)
-        columns = C.theme_columns(top)
-        head = "".join(f"<th>{e(c.header)}</th>" for c in columns) + "<th>Words</th>"
-        body = "".join(
-            "<tr>" + "".join(f"<td style='text-align:{'left' if c.kind == 'text' else 'right'}'>"
-                             f"{e(v)}</td>" for c, v in zip(columns, cells, strict=True))
-            + f"<td style='text-align:left'>{e(', '.join(C.keywords(row, 5)))}</td></tr>"
-            for (_, row), cells in zip(top.iterrows(), C.theme_rows(top, columns), strict=True))
-        lines = "".join(f"<div style='color:#666'>{e(line)}</div>" for line in C.title_lines(self))
-        return (f"<div><b>feedback-mining result</b>{lines}"
-                f"<div style='display:flex;flex-wrap:wrap;gap:8px;margin:8px 0'>{figures}</div>"
-                f"<p>Top {len(top)} of {len(self.themes)} themes, ranked by priority "
-                "(all of them in <code>result.themes</code>; export with "
-                "<code>result.to_pptx(...)</code>, <code>to_excel</code>, <code>to_html</code>):"
-                f"</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
-
-    def __repr__(self) -> str:
-        return f"Result(themes={len(self.themes)}, documents={len(self.documents)})\n" + \
-            self.summary_text()
+    model: ThemeModel
+    theme_ids: np.ndarray
+    changes: ThemeChanges | None
+    description: str
 
 
 class Pipeline:
@@ -237,80 +94,89 @@ class Pipeline:
         segments, the rest assigned by centroid.  With ``model``, known themes keep their
         ids and new themes are added (see :mod:`feedback_mining.themes.stable`).
         """
-        from .engines import ENGINES, Checkpoint, Chunks, PartitionSpec
+        from .engines import Chunks
 
         cfg = self.config.validate()
-        eng = cfg.engine
-        started = time.perf_counter()
-        timings: dict[str, float] = {}
-
-        def lap(stage: str, t0: float) -> float:
-            timings[stage] = round(time.perf_counter() - t0, 3)
-            log.info("%s done in %.1fs", stage, timings[stage])
-            return time.perf_counter()
-
-        t = time.perf_counter()
+        clock = _Clock()
         chunks = Chunks(data=data, cfg=_copy_input(cfg.input, cfg.score.unit_column),
-                        chunk_size=eng.chunk_size)
-        fast, why = _choose_path(eng, chunks.n_rows)
+                        chunk_size=cfg.engine.chunk_size)
+        fast, why = _choose_path(cfg.engine, chunks.n_rows)
         log.info("%s path: %s", "fast" if fast else "default", why)
         embedder = self._embedder(cfg, fast)
         run_cfg = _worker_config(cfg, embedder, fast)
+
+        rows = self._per_row_stages(chunks, run_cfg, embedder, after_chunk)
+        clock.lap("load, clean, segment, embed, sentiment")
+        themes = self._themes(rows, cfg, embedder, fast)
+        clock.lap("themes")
+        segments, documents = _attach_themes(rows, themes.model, themes.theme_ids, cfg)
+        score_type = rows.meta.get("score_type") or cfg.input.score_type
+        segment_cols = [c for c in rows.meta.get("segments", cfg.input.segments)
+                        if c != cfg.score.unit_column or c in cfg.input.segments]
+        scores = score_themes(segments, documents, themes.model.themes_, score_type=score_type,
+                              segment_columns=segment_cols, sentiment=cfg.sentiment,
+                              config=cfg.score)
+        table = _with_hierarchy(scores.themes, themes.model.themes_)
+        if len(table):
+            complaints = _negative_examples(rows.segments, themes.theme_ids, rows.embeddings,
+                                            themes.model, cfg)
+            table["negative_examples"] = table["theme_id"].map(
+                lambda t: complaints.get(int(t), []))
+        clock.lap("score")
+
+        summary = _summary(rows, segments, documents, table, themes, cfg,
+                           score_type=score_type, segment_columns=segment_cols,
+                           embedding_model=embedder_signature(embedder,
+                                                              rows.embeddings.shape[1])["name"],
+                           sentiment_method=run_cfg.sentiment.method,
+                           path=("fast" if fast else "default", why), clock=clock)
+        return Result(themes=table, documents=documents, mentions=segments, summary=summary,
+                      config=cfg, model=themes.model, theme_segments=scores.theme_segments,
+                      trend=scores.trend)
+
+    # ------------------------------------------------------------------ the stages
+    def _per_row_stages(self, chunks, run_cfg: Config, embedder: Embedder,
+                        after_chunk) -> _Rows:
+        """Load, clean, segment, embed, score sentiment (and assign a saved model's themes)
+        chunk by chunk on the configured engine, then put the chunks together."""
+        from .engines import ENGINES, Checkpoint, PartitionSpec, combine
+
+        eng = run_cfg.engine
         spec = PartitionSpec(config=run_cfg, embedder=self.embedder)
         if self.model is not None:
-            spec.centroids = np.asarray(self.model.centroids_, dtype=np.float32)
-            spec.theme_ids = self.model.themes_["theme_id"].to_numpy(dtype=int)
-            spec.threshold = float(self.model.assign_threshold)
+            spec = spec.assigning_to(self.model)
         checkpoint = None
         if eng.checkpoint_dir:
             key = f"{chunks.fingerprint}|{spec.config}|{embedder.name}|" + (
                 "" if spec.centroids is None else str(spec.centroids.sum()))
-            import hashlib
-
             checkpoint = Checkpoint(eng.checkpoint_dir, hashlib.sha256(key.encode()).hexdigest())
         parts = ENGINES[eng.name](chunks, spec, checkpoint=checkpoint, progress=eng.progress,
                                   scheduler=eng.scheduler, n_workers=eng.n_workers,
                                   after_chunk=after_chunk)
-        meta = chunks.meta
-        score_type = meta.get("score_type") or cfg.input.score_type
-        unit = cfg.score.unit_column
-        segment_cols = [c for c in meta.get("segments", cfg.input.segments) if c != unit
-                        or c in cfg.input.segments]
-        clean_stats, seg_stats = _sum_stats([p.stats.get("clean", {}) for p in parts]), \
-            _sum_stats([p.stats.get("segment", {}) for p in parts])
-        documents = pd.concat([p.documents for p in parts], ignore_index=True)
-        if "duplicate" in documents and len(parts) > 1:
-            # chunks flag repeats within themselves; a repeat counts across the whole input
-            documents["duplicate"] = _repeats(documents)
-            clean_stats["duplicates"] = int(documents["duplicate"].sum())
-        segments = pd.concat([p.segments for p in parts], ignore_index=True)
-        embeddings = np.vstack([p.embeddings for p in parts]) if parts else np.zeros((0, 1))
+        documents, segments, embeddings, stats = combine(parts)
         del parts
-        log.info("read %d rows from %s in %d chunk(s)", len(documents), chunks.source,
-                 -(-len(documents) // eng.chunk_size))
-        t = lap("load, clean, segment, embed, sentiment", t)
-        kept_mask = documents["set_aside"].isna()
-        if not kept_mask.any():
+        n_chunks = -(-len(documents) // eng.chunk_size)
+        log.info("read %d rows from %s in %d chunk(s)", len(documents), chunks.source, n_chunks)
+        meta = chunks.meta
+        if not documents["set_aside"].isna().any():
             reasons = documents["set_aside"].value_counts().to_dict()
             raise InputError(f"{meta.get('source', 'input')}: expected some feedback text, found "
                              f"none: all {len(documents)} rows were set aside {reasons}. "
                              "Check that --text names the column with the verbatims.")
+        return _Rows(documents=documents, segments=segments, embeddings=embeddings, meta=meta,
+                     stats=stats, n_chunks=n_chunks)
 
-        texts = segments["text"].tolist()
+    def _themes(self, rows: _Rows, cfg: Config, embedder: Embedder, fast: bool) -> _Themes:
+        """Fit a theme model (on a seeded sample on the fast path), or update the saved one:
+        known themes keep their ids, new ones are added (themes.stable)."""
+        texts = rows.segments["text"].tolist()
+        embeddings = rows.embeddings
         signature = embedder_signature(embedder, embeddings.shape[1])
-        changes = None
-        fitted_on = len(texts)
-        th = cfg.themes
-        clusterer = "kNN graph + Louvain" if th.method == "graph" else "UMAP + HDBSCAN"
-        model = self.model
-        if model is None:
-            model = ThemeModel(seed=th.seed, min_theme_size=th.min_theme_size,
-                               method=th.method, n_neighbors=th.n_neighbors,
-                               n_components=th.n_components, n_keywords=th.n_keywords,
-                               n_examples=th.n_examples, reduce_outliers=th.reduce_outliers,
-                               taxonomy=th.taxonomy or None, n_parents=th.n_parents,
-                               merge_below=th.merge_below,
-                               merge_similarity=th.merge_similarity)
+        eng, th = cfg.engine, cfg.themes
+        if self.model is None:
+            clusterer = "kNN graph + Louvain" if th.method == "graph" else "UMAP + HDBSCAN"
+            model = theme_model_from_config(th)
+            fitted_on = len(texts)
             if fast:
                 idx = np.arange(len(texts))
                 if len(texts) > eng.sample_size:
@@ -330,75 +196,26 @@ class Pipeline:
             model.embedding_model_ = signature
             model.next_theme_id_ = int(model.themes_["theme_id"].max() + 1) \
                 if len(model.themes_) else 0
+            return _Themes(model, theme_ids, None,
+                           _describe_fit(True, False, fitted_on, len(texts), clusterer))
+        model = self.model
+        check_embedder(model, embedder, embeddings.shape[1])
+        assigned = rows.segments["assigned"].to_numpy(dtype=int)
+        changes = None
+        if cfg.stable.new_themes:
+            model, theme_ids, changes = update_model(
+                model, texts, embeddings, assigned=assigned, new_themes=True,
+                min_new_theme_size=cfg.stable.min_new_theme_size,
+                overlap=cfg.stable.overlap,
+                sample_size=eng.sample_size if fast else None,
+                run_id=self.run_id)
+            fitted_on = min(len(texts), eng.sample_size) if fast else len(texts)
+            log.info(changes.summary_text())
         else:
-            check_embedder(model, embedder, embeddings.shape[1])
-            assigned = segments["assigned"].to_numpy(dtype=int)
-            if cfg.stable.new_themes:
-                model, theme_ids, changes = update_model(
-                    model, texts, embeddings, assigned=assigned, new_themes=True,
-                    min_new_theme_size=cfg.stable.min_new_theme_size,
-                    overlap=cfg.stable.overlap,
-                    sample_size=eng.sample_size if fast else None,
-                    run_id=self.run_id)
-                fitted_on = min(len(texts), eng.sample_size) if fast else len(texts)
-                log.info(changes.summary_text())
-            else:
-                theme_ids, fitted_on = assigned, 0
-            model.embedding_model_ = signature
-        # embed_key only says which text was embedded for a chunk's near-duplicates
-        segments = segments.drop(columns=["assigned", "embed_key"], errors="ignore")
-        complaints = _negative_examples(segments, theme_ids, embeddings, model, cfg)
-        del embeddings
-        t = lap("themes", t)
-
-        labels = dict(zip(model.themes_["theme_id"], model.themes_["label"], strict=True))
-        sentiment = segments["sentiment"].to_numpy(dtype=float)
-        segments = segments.assign(
-            theme_id=theme_ids,
-            theme_label=[labels.get(int(i), "(no theme)") for i in theme_ids],
-            sentiment=np.round(sentiment, 4),
-            polarity=polarity(sentiment, cfg.sentiment),
-        )
-        documents = _attach_to_documents(documents, segments, labels)
-        scores = score_themes(segments, documents, model.themes_, score_type=score_type,
-                              segment_columns=segment_cols, sentiment=cfg.sentiment,
-                              config=cfg.score)
-        themes = _with_hierarchy(scores.themes, model.themes_)
-        if len(themes):
-            themes["negative_examples"] = themes["theme_id"].map(
-                lambda t: complaints.get(int(t), []))
-        t = lap("score", t)
-
-        set_aside = documents["set_aside"].dropna().value_counts()
-        summary = {
-            "source": meta.get("source", "a DataFrame"),
-            "rows_read": int(len(documents)),
-            "rows_kept": int(kept_mask.sum()),
-            "rows_set_aside": int((~kept_mask).sum()),
-            "set_aside_by_reason": {str(k): int(v) for k, v in set_aside.items()},
-            "segments": int(len(segments)),
-            **_clean_summary(clean_stats, seg_stats, len(segments), meta),
-            "themes": int(len(themes)),
-            "segments_without_theme": int((segments["theme_id"] == OUTLIER).sum()),
-            "score_type": score_type,
-            "segment_columns": segment_cols,
-            "embedding_model": signature["name"],
-            "sentiment_method": run_cfg.sentiment.method,
-            "engine": eng.name,
-            "path": "fast" if fast else "default",
-            "path_reason": why,
-            "theme_model": _describe_fit(self.model is None, changes is not None, fitted_on,
-                                         len(texts), clusterer),
-            "chunks": -(-len(documents) // eng.chunk_size),
-            "overall": overall(documents, segments, score_type=score_type,
-                               sentiment=cfg.sentiment),
-            "seconds": timings | {"total": round(time.perf_counter() - started, 3)},
-        }
-        if changes is not None:
-            summary["theme_changes"] = changes.to_dict()
-        return Result(themes=themes, documents=documents, segments=segments, summary=summary,
-                      config=cfg, model=model, theme_segments=scores.theme_segments,
-                      trend=scores.trend)
+            theme_ids, fitted_on = assigned, 0
+        model.embedding_model_ = signature
+        return _Themes(model, theme_ids, changes,
+                       _describe_fit(False, changes is not None, fitted_on, len(texts), ""))
 
     def _embedder(self, cfg: Config, fast: bool) -> Embedder:
         """The run's embedder: given, the saved model's, the fast path's or the config's."""
@@ -413,6 +230,71 @@ class Pipeline:
         elif fast and chosen == default:
             chosen = cfg.engine.fast_path_embed
         return make_embedder(replace(cfg.embed, model=chosen))
+
+
+
+class _Clock:
+    """Seconds per stage, logged as each one ends."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self.last, 3)
+        log.info("%s done in %.1fs", stage, self.seconds[stage])
+        self.last = time.perf_counter()
+
+    def total(self) -> dict[str, float]:
+        return self.seconds | {"total": round(time.perf_counter() - self.started, 3)}
+
+
+def _attach_themes(rows: _Rows, model: ThemeModel, theme_ids: np.ndarray,
+                   cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each segment gets its theme and polarity; each document its main theme."""
+    labels = dict(zip(model.themes_["theme_id"], model.themes_["label"], strict=True))
+    # embed_key only says which text was embedded for a chunk's near-duplicates
+    segments = rows.segments.drop(columns=["assigned", "embed_key"], errors="ignore")
+    sentiment = segments["sentiment"].to_numpy(dtype=float)
+    segments = segments.assign(
+        theme_id=theme_ids,
+        theme_label=[labels.get(int(i), "(no theme)") for i in theme_ids],
+        sentiment=np.round(sentiment, 4),
+        polarity=polarity(sentiment, cfg.sentiment),
+    )
+    return segments, _attach_to_documents(rows.documents, segments, labels)
+
+
+def _summary(rows: _Rows, segments: pd.DataFrame, documents: pd.DataFrame,
+             themes: pd.DataFrame, fitted: _Themes, cfg: Config, *, score_type: str | None,
+             segment_columns: list[str], embedding_model: str, sentiment_method: str,
+             path: tuple[str, str], clock: _Clock) -> RunSummary:
+    kept = documents["set_aside"].isna()
+    set_aside = documents["set_aside"].dropna().value_counts()
+    return RunSummary(
+        source=rows.meta.get("source", "a DataFrame"),
+        rows_read=int(len(documents)),
+        rows_kept=int(kept.sum()),
+        rows_set_aside=int((~kept).sum()),
+        set_aside_by_reason={str(k): int(v) for k, v in set_aside.items()},
+        mentions=int(len(segments)),
+        **clean_counts(rows.stats["clean"], rows.stats["segment"], len(segments), rows.meta),
+        themes=int(len(themes)),
+        mentions_without_theme=int((segments["theme_id"] == OUTLIER).sum()),
+        score_type=score_type,
+        segment_columns=segment_columns,
+        embedding_model=embedding_model,
+        sentiment_method=sentiment_method,
+        engine=cfg.engine.name,
+        path=path[0],
+        path_reason=path[1],
+        theme_model=fitted.description,
+        chunks=rows.n_chunks,
+        overall=overall(documents, segments, score_type=score_type, sentiment=cfg.sentiment),
+        seconds=clock.total(),
+        theme_changes=None if fitted.changes is None else fitted.changes.to_dict(),
+    )
 
 
 def _describe_fit(fitted: bool, updated: bool, fitted_on: int, n: int, clusterer: str) -> str:
@@ -452,7 +334,7 @@ def _worker_config(cfg: Config, embedder: Embedder, fast: bool) -> Config:
 
 def _transform_in_blocks(model: ThemeModel, embeddings: np.ndarray,
                          block: int = 100_000) -> np.ndarray:
-    return np.concatenate([model.transform(embeddings[i:i + block])
+    return np.concatenate([model.predict(embeddings[i:i + block])
                            for i in range(0, len(embeddings), block)]) if len(embeddings) \
         else np.zeros(0, dtype=int)
 
@@ -468,17 +350,8 @@ def _negative_examples(segments: pd.DataFrame, theme_ids: np.ndarray, embeddings
         idx = np.flatnonzero((theme_ids == tid) & negative)
         if not len(idx) or row >= len(model.centroids_):
             continue
-        sims = embeddings[idx] @ model.centroids_[row]
-        lengths = np.array([len(texts[i]) for i in idx])
-        readable = (lengths >= 20) & (lengths <= 300)
-        picked: list[str] = []
-        for k in np.lexsort((idx, -sims, ~readable)):
-            text = str(texts[idx[k]])
-            if text.strip().lower() not in {p.strip().lower() for p in picked}:
-                picked.append(text)
-            if len(picked) == cfg.themes.n_examples:
-                break
-        out[int(tid)] = picked
+        out[int(tid)] = representative(texts, embeddings, idx, model.centroids_[row],
+                                       cfg.themes.n_examples)
     return out
 
 
@@ -488,69 +361,6 @@ def _with_hierarchy(themes: pd.DataFrame, model_themes: pd.DataFrame) -> pd.Data
     if extra and len(themes):
         themes = themes.merge(model_themes[["theme_id", *extra]], on="theme_id", how="left")
     return themes
-
-
-def _repeats(documents: pd.DataFrame) -> pd.Series:
-    """True for a kept row whose duplicate key appeared on an earlier kept row."""
-    from .clean import duplicate_key
-
-    kept = documents["set_aside"].isna()
-    keys = documents["text_clean"].where(kept).map(
-        lambda t: duplicate_key(t) if isinstance(t, str) else None)
-    return (keys.duplicated() & kept).astype(bool)
-
-
-def _sum_stats(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """Add up per-chunk counts; nested dicts (counts by type) are added key by key."""
-    out: dict[str, Any] = {}
-    for part in parts:
-        for key, value in part.items():
-            if isinstance(value, dict):
-                out[key] = _sum_stats([out.get(key, {}), value])
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                out[key] = out.get(key, 0) + value
-            else:
-                out.setdefault(key, value)
-    return out
-
-
-def _clean_summary(clean_stats: dict[str, Any], seg_stats: dict[str, Any], n_segments: int,
-                   meta: dict[str, Any]) -> dict[str, Any]:
-    """Counts of the clean and segment steps (personal data, duplicates, transcripts)."""
-    out: dict[str, Any] = {
-        "redacted_by_type": dict(clean_stats.get("redacted", {})),
-        "rows_redacted": int(clean_stats.get("rows_redacted", 0)),
-        "duplicate_verbatims": int(clean_stats.get("duplicates", 0)),
-        "verbatims_segmented": int(seg_stats.get("verbatims_split", 0)),
-        "distinct_texts_embedded": int(seg_stats.get("distinct_embed_texts", n_segments)),
-    }
-    if "languages" in clean_stats:
-        out["languages"] = dict(clean_stats["languages"])
-    if "transcripts" in meta:
-        out["transcripts"] = dict(meta["transcripts"])
-    return out
-
-
-def _clean_summary_lines(s: dict[str, Any]) -> list[str]:
-    lines = []
-    if "redacted_by_type" in s:
-        red = s["redacted_by_type"]
-        lines.append(f"personal data redacted: {sum(red.values())} in {s['rows_redacted']} rows"
-                     + (" (" + ", ".join(f"{k}: {v}" for k, v in red.items()) + ")" if red
-                        else ""))
-        lines.append(f"duplicate verbatims (counted, embedded once): {s['duplicate_verbatims']}, "
-                     f"verbatims split into several segments: {s['verbatims_segmented']}, "
-                     f"distinct texts embedded: {s['distinct_texts_embedded']}")
-    if "transcripts" in s:
-        t = s["transcripts"]
-        lines.append(
-            f"transcripts: {t.get('conversations', 0)} conversations, {t.get('turns', 0)} turns; "
-            f"kept {t.get('customer_turns_kept', 0)} customer turns, dropped "
-            f"{t.get('dropped_agent', 0)} agent, {t.get('dropped_system', 0)} system, "
-            f"{t.get('dropped_pleasantry', 0)} greetings/thanks, "
-            f"{t.get('dropped_unknown_speaker', 0)} unknown speaker; "
-            f"{t.get('malformed_lines', 0)} malformed lines")
-    return lines
 
 
 def _copy_input(cfg, unit_column: str | None = None):
@@ -593,52 +403,6 @@ def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
     out["sentiment"] = ids.map(mean_sent).round(4)
     out["n_segments"] = ids.map(n_seg).fillna(0).astype(int)
     return out.reset_index(drop=True)
-
-
-def load_result(folder: str | Path) -> Result:
-    """Read a saved run back (``themes``, ``documents`` and ``segments`` as Parquet, or as
-    CSV when no Parquet was written, and ``summary.json``) to rebuild its reports.
-
-    >>> result = load_result("outputs")          # doctest: +SKIP
-    >>> result.to_pptx("themes.pptx")            # doctest: +SKIP
-    """
-    folder = Path(folder)
-    where = str(folder)
-    if not (folder / "summary.json").is_file():
-        raise input_error(where, "the output folder of a run (with summary.json)",
-                          "no summary.json" if folder.is_dir() else "no such folder",
-                          "Pass the folder that `feedback-mining run --output` wrote.")
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    config = Config.from_dict(summary.pop("config", {}) or {}, source=f"{where}/summary.json")
-    tables = {}
-    for name in ("themes", "documents", "segments"):
-        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-        if parquet.is_file():
-            frame = pd.read_parquet(parquet)
-        elif csv.is_file():
-            frame = pd.read_csv(csv, keep_default_na=False, na_values=[""])
-            for col in _LIST_COLUMNS.get(name, ()):
-                if col in frame:
-                    frame[col] = frame[col].map(
-                        lambda v: [] if pd.isna(v) or v == "" else str(v).split(" | "))
-        else:
-            raise input_error(where, f"{name}.parquet or {name}.csv", "neither",
-                              "Run again with output.formats including parquet (the default).")
-        for col in frame.columns:  # Parquet gives arrays back for list columns
-            if frame[col].dtype == object and frame[col].map(lambda v: isinstance(v, np.ndarray)).any():
-                frame[col] = frame[col].map(lambda v: v.tolist() if isinstance(v, np.ndarray) else v)
-        tables[name] = frame
-    docs = tables["documents"]
-    if "set_aside" in docs:
-        docs["set_aside"] = docs["set_aside"].astype(object).where(docs["set_aside"].notna(), None)
-    if "theme_ids" in docs and docs["theme_ids"].map(lambda v: isinstance(v, list)).all():
-        docs["theme_ids"] = docs["theme_ids"].map(lambda v: [int(x) for x in v])
-    return Result(themes=tables["themes"], documents=docs, segments=tables["segments"],
-                  summary=summary, config=config)
-
-
-_LIST_COLUMNS = {"themes": ("keywords", "examples", "negative_examples"),
-                 "documents": ("theme_ids",)}
 
 
 def run(data: pd.DataFrame | str | Path, config: Config | None = None, *,

@@ -28,10 +28,9 @@ from typing import Any
 import pandas as pd
 
 from .clean.duplicates import embedding_keys
-from .config import SegmentConfig
-from .errors import config_error
+from .config import SEGMENT_METHODS, SegmentConfig, check_setting
 
-METHODS = ("none", "sentences", "clauses")
+METHODS = SEGMENT_METHODS  # declared in config.py
 
 _SUBJECT = (
     r"(?:the|my|your|our|their|his|her|its|it|they|i|we|he|she|you|nobody|no one|nothing|"
@@ -71,8 +70,22 @@ def split_sentences(texts: list[str], batch_size: int = 256) -> list[list[str]]:
                 part = " ".join(part.split())
                 if part:
                     sents.append(part)
-        out.append(sents)
+        out.append(_keep_brackets(sents))
     return out
+
+
+def _keep_brackets(sents: list[str]) -> list[str]:
+    """spaCy's sentencizer ends a sentence after an opening bracket ("late. [" | "URL]");
+    the bracket goes back to the placeholder it opens, so "[URL]" is never "[ URL]"."""
+    for i in range(len(sents) - 1):
+        m = _OPENING.search(sents[i])
+        if m:
+            sents[i + 1] = m.group().replace(" ", "") + sents[i + 1]
+            sents[i] = sents[i][:m.start()].rstrip()
+    return [s for s in sents if s]
+
+
+_OPENING = re.compile(r"(?:\s*[\[(])*\[$")  # "[", "([": a placeholder's opening
 
 
 def split_clauses(sentence: str) -> list[str]:
@@ -120,8 +133,7 @@ def split_text(texts: list[str], method: str = "clauses", min_words: int = 3) ->
     >>> split_text(["Refund took 3 weeks and the courier never came. Great dress though!"])
     [['Refund took 3 weeks', 'the courier never came.', 'Great dress though!']]
     """
-    if method not in METHODS:
-        raise config_error("segment.method", f"one of {METHODS}", method)
+    check_setting(SegmentConfig, "method", method)  # a plain argument here, not a config
     if method == "none":
         return [[t] for t in texts]
     result = []
@@ -145,8 +157,6 @@ def segment(documents: pd.DataFrame, config: SegmentConfig | None = None) -> pd.
     [['a', 0, 'Late refund']]
     """
     config = config or SegmentConfig()
-    if config.method not in METHODS:
-        raise config_error("segment.method", f"one of {METHODS}", config.method)
     kept = documents[documents["set_aside"].isna()]
     texts = [str(t) for t in kept["text_clean"].tolist()]
     parts = split_text(texts, config.method, max(1, int(config.min_words)))

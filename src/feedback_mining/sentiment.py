@@ -44,12 +44,12 @@ from typing import Any
 
 import numpy as np
 
-from .config import SentimentConfig
-from .errors import ModelError, config_error
+from .config import SENTIMENT_METHODS, SentimentConfig
+from .errors import ModelError
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("model", "head", "vader")
+METHODS = SENTIMENT_METHODS  # declared in config.py
 MODEL_NAME = "sentiment-minilm"
 # Classes of the 3-way models, in the order of their outputs.
 CLASSES = ("negative", "neutral", "positive")
@@ -413,10 +413,8 @@ def make_scorer(config: SentimentConfig | None = None) -> _Scorer:
     scorer: _BundledModel
     if config.method == "model":
         scorer = MiniLMSentimentScorer(**kwargs)
-    elif config.method == "head":
+    else:  # "head": the choices are checked by SentimentConfig
         scorer = EmbeddingHeadScorer(**kwargs)
-    else:
-        raise config_error("sentiment.method", f"one of {', '.join(METHODS)}", config.method)
     if not scorer.available():
         logger.warning(
             "sentiment: the %s weights are missing from %s; falling back to VADER. Reinstall "

@@ -4,7 +4,8 @@
 
 - ``text_clean``: the normalised, redacted text the models see;
 - ``set_aside``: ``None`` for a kept row, else a reason code (``empty``, ``non_answer``,
-  ``too_short``, ``gibberish_keyboard``, ``gibberish_no_vowels``, ``gibberish_repeated``,
+  ``too_short``, ``too_long`` (longer than ``clean.max_chars``; its text is cut to that
+  length in the outputs), ``gibberish_keyboard``, ``gibberish_no_vowels``, ``gibberish_repeated``,
   ``language``);
 - ``language``: the detected language (when ``clean.language`` is ``drop`` or ``flag``);
 - ``duplicate``: True for a kept row that repeats an earlier one up to case, spacing,
@@ -27,7 +28,7 @@ from ..config import CleanConfig
 from .duplicates import duplicate_key, embedding_keys
 from .junk import gibberish_reason, junk_reason
 from .language import LANGUAGE, detect_language
-from .normalize import normalise
+from .normalize import normalise, shorten
 from .pii import PiiRedactor, redactor_from_config
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "embedding_keys", "gibberish_reason", "junk_reason", "normalise",
 ]
 ATTRS_KEY = "feedback_mining"
+TOO_LONG = "too_long"
+HARD_MAX_CHARS = 500_000  # whatever clean.max_chars says: spaCy stops at 1,000,000
 
 
 def clean(frame: pd.DataFrame, config: CleanConfig | None = None) -> pd.DataFrame:
@@ -74,9 +77,22 @@ def clean_with_stats(
            for v in out["text"].tolist()]
     cleaned: list[str] = []
     reasons: list[str | None] = []
-    for text in raw:
+    # A reason given when the row was read (a formula without a saved value) stands.
+    prior = out["set_aside"].tolist() if "set_aside" in out else [None] * len(raw)
+    # 0 or a value past spaCy's limit (1,000,000 characters, error E088) still bounds texts
+    limit = int(config.max_chars) if 0 < (config.max_chars or 0) <= HARD_MAX_CHARS \
+        else HARD_MAX_CHARS
+    for i, text in enumerate(raw):
+        if len(text) > limit:
+            # Set aside before any step reads it whole: no model (nor ftfy, the redactor or
+            # an output cell) gets an unbounded text.  The outputs keep its beginning.
+            raw[i] = text = shorten(text, limit)
+            cleaned.append(normalise(text, fix=False, markup=False))
+            reasons.append(TOO_LONG)
+            continue
         text = normalise(text, fix=config.fix_unicode, markup=config.strip_markup)
-        reason = junk_reason(text, min_chars=config.min_chars, extra=extra)
+        reason = prior[i] if isinstance(prior[i], str) else \
+            junk_reason(text, min_chars=config.min_chars, extra=extra)
         if reason is None and config.gibberish:
             reason = gibberish_reason(text)
         cleaned.append(text)

@@ -37,6 +37,20 @@ def normalise_whitespace(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def shorten(text: str, limit: int, mark: str = " [...]") -> str:
+    """Cut ``text`` to at most ``limit`` characters, at a space where there is one, and mark
+    the cut.
+
+    >>> shorten("refund late again and again", 16)
+    'refund [...]'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[:max(limit - len(mark), 0)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > len(cut) // 2 else cut) + mark
+
+
 def normalise(text: str, *, fix: bool = True, markup: bool = True) -> str:
     """All of the above, in order.
 

@@ -304,6 +304,11 @@ def read_transcripts(
         turns, extra = parse_json(source, **names, stats=stats)
     elif isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".json":
         path = Path(source)
+        if path.is_file() and path.stat().st_size > cfg.max_read_mb * (1 << 20):
+            raise input_error(str(path), f"a JSON file of at most {cfg.max_read_mb:g} MB "
+                              "(input.max_read_mb)", f"{path.stat().st_size / (1 << 20):.1f} MB",
+                              "Export the conversations as one row per turn (CSV), or raise "
+                              "input.max_read_mb if the machine has the memory.")
         try:
             data = json.loads(path.read_text(encoding=cfg.encoding or "utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -314,11 +319,10 @@ def read_transcripts(
         if isinstance(source, pd.DataFrame):
             frame = source
         else:
-            from ..io.readers import read_table
+            from ..io.tables import read_options, read_table
 
-            frame = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
-                               delimiter=cfg.delimiter)
-        if (frame.columns.dtype == object and "turns" in frame.columns
+            frame = read_table(source, **read_options(cfg))
+        if ("turns" in frame.columns  # columns are "str", not object, on pandas 3
                 and cfg.text not in frame.columns):
             turns, extra = parse_json(frame.to_dict("records"), **names, stats=stats)
         else:
@@ -362,30 +366,6 @@ def read_transcripts(
         rows.append(row)
     out = pd.DataFrame(rows, columns=None if rows else ["id", "conversation", "turn", "text"])
     return out, dict(stats)
-
-
-def load_transcripts(source: Any, cfg: InputConfig) -> pd.DataFrame:
-    """Transcripts as the table :func:`feedback_mining.load` returns (one row per customer turn).
-
-    The ``conversation`` column is kept; ``df.attrs["feedback_mining"]["transcripts"]`` holds
-    what was read and dropped.
-    """
-    from dataclasses import replace
-
-    from ..io.readers import ATTRS_KEY, map_columns
-
-    frame, stats = read_transcripts(source if source is not None else cfg.path, cfg)
-    where = "the transcripts" if isinstance(source, pd.DataFrame) or source is None else str(source)
-    if frame.empty:
-        raise input_error(where, "at least one customer turn", "none after dropping agent, "
-                          f"system and pleasantry turns ({stats})",
-                          "Check input.customer_speakers / input.agent_speakers.")
-    mapped_cfg = replace(cfg, id="id", text="text", segments=list(cfg.segments))
-    out = map_columns(frame, mapped_cfg, where=where, guess_score_type=cfg.score is not None
-                      and cfg.score_type is None)
-    out["conversation"] = frame["conversation"].astype(str).to_numpy()
-    out.attrs[ATTRS_KEY]["transcripts"] = stats
-    return out
 
 
 def _conversation_fields(frame: pd.DataFrame, conv: str, cfg: InputConfig,

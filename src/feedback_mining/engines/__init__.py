@@ -11,10 +11,10 @@ from __future__ import annotations
 from .checkpoint import Checkpoint
 from .dask_engine import run_dask
 from .local import run_local
-from .partition import PartitionResult, PartitionSpec, process_partition
+from .partition import PartitionResult, PartitionSpec, combine, process_partition
 from .stream import Chunks
 
 ENGINES = {"local": run_local, "dask": run_dask}
 
-__all__ = ["ENGINES", "Checkpoint", "Chunks", "PartitionResult", "PartitionSpec",
+__all__ = ["ENGINES", "Checkpoint", "Chunks", "PartitionResult", "PartitionSpec", "combine",
            "process_partition", "run_dask", "run_local"]

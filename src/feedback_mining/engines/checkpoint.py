@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,10 +19,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import OutputError
 from ..io.writers import json_default
 from .partition import PartitionResult
 
 log = logging.getLogger(__name__)
+MARK = ".feedback-mining-chunk"  # in every chunk folder this class writes
+_CHUNK = re.compile(r"chunk-\d{5}")
+_STAGING = re.compile(r"\.chunk-\d{5}\..+")
+
+
+def _ours(path: Path) -> bool:
+    return bool(_CHUNK.fullmatch(path.name)) and (path / MARK).is_file()
 
 
 class Checkpoint:
@@ -38,8 +47,13 @@ class Checkpoint:
                 found = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
             except (OSError, ValueError):
                 found = None
+        for tmp in self.folder.glob(".chunk-*"):  # staging of a chunk a killed run left
+            if _STAGING.fullmatch(tmp.name) and tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
         if found != fingerprint:
-            stale = sorted(self.folder.glob("chunk-*"))
+            # Only chunk folders this class wrote (named and marked by it) are removed: the
+            # folder may be one the user keeps other things in.
+            stale = [p for p in sorted(self.folder.glob("chunk-*")) if _ours(p)]
             if stale:
                 log.warning("checkpoint %s was written for another input or settings; "
                             "starting again (%d old chunks removed)", self.folder, len(stale))
@@ -53,10 +67,10 @@ class Checkpoint:
         return self.folder / f"chunk-{k:05d}"
 
     def has(self, k: int) -> bool:
-        return (self._dir(k) / "done").exists()
+        return _ours(self._dir(k)) and (self._dir(k) / "done").exists()
 
     def finished(self) -> int:
-        return sum(1 for p in self.folder.glob("chunk-*") if (p / "done").exists())
+        return sum(1 for p in self.folder.glob("chunk-*") if _ours(p) and (p / "done").exists())
 
     def save(self, k: int, part: PartitionResult) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".chunk-{k:05d}.", dir=self.folder))
@@ -69,8 +83,14 @@ class Checkpoint:
             (staging / "stats.json").write_text(json.dumps(part.stats, default=json_default),
                                                 encoding="utf-8")
             (staging / "done").write_text("", encoding="utf-8")
+            (staging / MARK).write_text(self.fingerprint, encoding="utf-8")
             target = self._dir(k)
             if target.exists():
+                if not _ours(target):
+                    raise OutputError(
+                        f"{target}: expected a checkpoint chunk folder, found a folder this "
+                        "tool did not write. Move it, or point --checkpoint-dir at a folder "
+                        "of its own.")
                 shutil.rmtree(target)
             os.replace(staging, target)
         finally:

@@ -1,7 +1,8 @@
 """The work done on one chunk (partition) of the input, by either engine.
 
-:func:`process_partition` cleans, segments, embeds, scores sentiment and (with a fitted
-theme model's centroids) assigns themes.  It is a plain function of a mapped chunk and a
+This is the one place the per-row stages are composed: :func:`process_partition` cleans,
+segments, embeds, scores sentiment and (with a fitted theme model's centroids) assigns
+themes, and :func:`combine` puts the chunks' results together.  It is a plain function of a mapped chunk and a
 :class:`PartitionSpec`, so the local engine and Dask workers run exactly the same code and
 give the same result.  Models are built from the spec's settings on first use and kept in a
 per-process cache: each Dask worker loads its embedding model once, and no weights travel
@@ -12,17 +13,19 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..clean import clean
+from ..clean import clean, duplicate_key
 from ..config import Config
 from ..embed import Embedder, make_embedder
 from ..io.readers import ATTRS_KEY
 from ..segment import segment
 from ..sentiment import make_scorer
+from ..themes.geometry import assign
 
 _CACHE: dict[str, object] = {}
 _LOCK = threading.Lock()
@@ -44,6 +47,13 @@ class PartitionSpec:
     theme_ids: np.ndarray | None = None
     threshold: float = 0.5
     extra: dict = field(default_factory=dict)
+
+    def assigning_to(self, model) -> PartitionSpec:
+        """This spec, with the workers assigning each segment to a fitted theme model's
+        themes (its centroids, theme ids and ``assign_threshold``)."""
+        return replace(self, centroids=np.asarray(model.centroids_, dtype=np.float32),
+                       theme_ids=model.themes_["theme_id"].to_numpy(dtype=int),
+                       threshold=float(model.assign_threshold))
 
 
 @dataclass
@@ -75,16 +85,6 @@ def scorer_for(spec: PartitionSpec):
     return _cached(key, lambda: make_scorer(spec.config.sentiment))
 
 
-def assign(embeddings: np.ndarray, centroids: np.ndarray, theme_ids: np.ndarray,
-           threshold: float) -> np.ndarray:
-    """Nearest centroid above ``threshold``, else -1 (what ThemeModel.transform does)."""
-    if len(centroids) == 0 or len(embeddings) == 0:
-        return np.full(len(embeddings), -1, dtype=int)
-    sims = embeddings @ centroids.T
-    best = sims.argmax(axis=1)
-    return np.where(sims.max(axis=1) >= threshold, theme_ids[best], -1).astype(int)
-
-
 def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResult:
     """Clean, segment, embed, score and (optionally) assign one mapped chunk."""
     cfg = spec.config
@@ -112,3 +112,41 @@ def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResu
         segments["assigned"] = assign(embeddings, spec.centroids, spec.theme_ids, spec.threshold)
     return PartitionResult(documents=documents, segments=segments,
                            embeddings=np.asarray(embeddings, dtype=np.float32), stats=stats)
+
+
+def combine(parts: list[PartitionResult]
+            ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, dict[str, dict[str, Any]]]:
+    """The chunks' documents, segments and embeddings as one each, in input order, and the
+    counts of the clean and segment steps added up (``{"clean": ..., "segment": ...}``)."""
+    stats = {step: _sum_stats([p.stats.get(step, {}) for p in parts])
+             for step in ("clean", "segment")}
+    documents = pd.concat([p.documents for p in parts], ignore_index=True)
+    if "duplicate" in documents and len(parts) > 1:
+        # chunks flag repeats within themselves; a repeat counts across the whole input
+        documents["duplicate"] = _repeats(documents)
+        stats["clean"]["duplicates"] = int(documents["duplicate"].sum())
+    segments = pd.concat([p.segments for p in parts], ignore_index=True)
+    embeddings = np.vstack([p.embeddings for p in parts]) if parts else np.zeros((0, 1))
+    return documents, segments, embeddings, stats
+
+
+def _repeats(documents: pd.DataFrame) -> pd.Series:
+    """True for a kept row whose duplicate key appeared on an earlier kept row."""
+    kept = documents["set_aside"].isna()
+    keys = documents["text_clean"].where(kept).map(
+        lambda t: duplicate_key(t) if isinstance(t, str) else None)
+    return (keys.duplicated() & kept).astype(bool)
+
+
+def _sum_stats(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add up per-chunk counts; nested dicts (counts by type) are added key by key."""
+    out: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, dict):
+                out[key] = _sum_stats([out.get(key, {}), value])
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                out[key] = out.get(key, 0) + value
+            else:
+                out.setdefault(key, value)
+    return out

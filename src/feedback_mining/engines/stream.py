@@ -17,7 +17,8 @@ import pandas as pd
 
 from ..config import InputConfig
 from ..errors import input_error
-from ..io.readers import ATTRS_KEY, PARQUET_SUFFIXES, load_with_config, map_columns, read_table
+from ..io.readers import ATTRS_KEY, load_with_config, map_columns
+from ..io.tables import PARQUET_SUFFIXES, number_rows, read_options, read_table
 
 STREAMED_TEXT = {".csv", ".tsv", ".txt"}
 
@@ -55,7 +56,9 @@ class Chunks:
         self.data = data
         h = hashlib.sha256(f"{self.chunk_size}|{self.cfg}".encode())
         if isinstance(data, pd.DataFrame):
-            self.source = "the DataFrame"
+            # A frame from fm.load or load_sample names its file (or the bundled sample).
+            self.source = str((data.attrs.get("feedback_mining") or {}).get("source")
+                              or "the DataFrame")
             self.n_rows = len(data)
             h.update(pd.util.hash_pandas_object(data.astype(str), index=False).values.tobytes())
         else:
@@ -80,7 +83,7 @@ class Chunks:
                 mapped = raw.reset_index(drop=True)  # already mapped by fm.load
                 mapped.attrs = dict(self.data.attrs)
             elif k == 0:
-                mapped = load_with_config(raw, cfg)
+                mapped = load_with_config(raw, cfg, where=self.source)
                 cfg.score_type = mapped.attrs[ATTRS_KEY]["score_type"] or cfg.score_type
             else:
                 mapped = map_columns(raw, cfg, where=self.source)
@@ -104,8 +107,11 @@ class Chunks:
         if suffix in PARQUET_SUFFIXES:
             import pyarrow.parquet as pq
 
+            offset = 1
             for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
-                yield batch.to_pandas()
+                frame = number_rows(batch.to_pandas(), offset)
+                offset += len(frame)
+                yield frame
             return
         sep = _streamable_csv(path, self.cfg) if suffix in STREAMED_TEXT else None
         if sep is not None and path.stat().st_size > 0:
@@ -116,7 +122,8 @@ class Chunks:
                 for k, chunk in enumerate(reader):
                     if k == 0 and (chunk.shape[1] == 0 or len(chunk) == 0):
                         break
-                    yield chunk
+                    # the index runs on across chunks; the header is row 1
+                    yield number_rows(chunk, int(chunk.index[0]) + 2 if len(chunk) else 2)
                 else:
                     return
             except (ValueError, pd.errors.ParserError) as exc:
@@ -124,8 +131,7 @@ class Chunks:
                 raise input_error(str(path), f"a readable {suffix.lstrip('.')} table",
                                   f"an error ({first})", "Check that the file is not damaged "
                                   "and that its suffix matches its content.") from None
-        whole = read_table(path, sheet=self.cfg.sheet, encoding=self.cfg.encoding,
-                           delimiter=self.cfg.delimiter)
+        whole = read_table(path, **read_options(self.cfg))
         self.n_rows = len(whole)
         for start in range(0, len(whole), size):
             yield whole.iloc[start:start + size]
@@ -133,7 +139,7 @@ class Chunks:
 
 def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
     """The delimiter when the file is UTF-8 text that pandas can read in chunks."""
-    from ..io.readers import _sniff_delimiter
+    from ..io.tables import sniff_delimiter
 
     if cfg.encoding and cfg.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
         return None
@@ -147,7 +153,25 @@ def _streamable_csv(path: Path, cfg: InputConfig) -> str | None:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the block
             return None
         text = head[:exc.start].decode("utf-8-sig")
-    return cfg.delimiter or _sniff_delimiter(text, path.suffix.lower())
+    if not _clean_utf8(path):
+        return None  # read whole: the decoder detects the encoding or says what is wrong
+    return cfg.delimiter or sniff_delimiter(text, path.suffix.lower())
+
+
+def _clean_utf8(path: Path) -> bool:
+    """The whole file is UTF-8 with no replacement characters (checked block by block)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                if "\ufffd" in decoder.decode(block):
+                    return False
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _estimate_rows(path: Path) -> int | None:
@@ -157,9 +181,26 @@ def _estimate_rows(path: Path) -> int | None:
 
         return int(pq.ParquetFile(path).metadata.num_rows)
     if suffix in STREAMED_TEXT:
-        lines = 0
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                lines += block.count(b"\n")
-        return max(lines - 1, 0)
+        return count_records(path)
     return None
+
+
+def count_records(path: Path) -> int:
+    """Records of a CSV file (not lines: a quoted cell may hold line breaks), header
+    excluded.  A line break counts when an even number of quote characters precede it
+    (a doubled quote inside a cell counts twice and keeps the parity)."""
+    import numpy as np
+
+    records = 0
+    inside = 0
+    last = b"\n"
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            arr = np.frombuffer(block, dtype=np.uint8)
+            quotes = np.cumsum(arr == ord('"')) + inside
+            records += int(np.count_nonzero((arr == ord("\n")) & (quotes % 2 == 0)))
+            inside = int(quotes[-1] % 2)
+            last = block[-1:]
+    if last not in (b"\n", b""):
+        records += 1  # a last record without a final line break
+    return max(records - 1, 0)

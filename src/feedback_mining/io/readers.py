@@ -8,26 +8,31 @@ score type and the segments without being told twice.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import zipfile
+import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..config import SCORE_TYPES, InputConfig
-from ..errors import InputError, input_error
+from ..config import InputConfig
+from ..errors import input_error
+from ..safe import strip_controls
+from .tables import (  # noqa: F401 - also read from here
+    FORMULA_GAPS,
+    PARQUET_SUFFIXES,
+    ROW_WORD,
+    SUPPORTED,
+    read_options,
+    read_table,
+)
 
+log = logging.getLogger("feedback_mining")
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "rating": (1, 5)}
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
-PARQUET_SUFFIXES = {".parquet", ".pq"}
-SUPPORTED = sorted(TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES | {".zip"})
 ATTRS_KEY = "feedback_mining"
-COMMON_ENCODINGS = ("cp1252", "cp1251", "cp1250", "latin_1", "iso8859_15", "cp1253", "cp1254")
+FORMULA_WITHOUT_VALUE = "formula_without_value"
 
 
 def load(
@@ -80,13 +85,12 @@ def load(
     return load_with_config(source, cfg)
 
 
-def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig) -> pd.DataFrame:
-    """Like :func:`load`, with the mapping given as an :class:`InputConfig`."""
-    if cfg.score_type is not None and cfg.score_type not in SCORE_TYPES:
-        raise input_error(
-            "score type", f"one of {', '.join(SCORE_TYPES)}", repr(cfg.score_type),
-            "Use nps for 0-10 scores, csat or rating for 1-5 scores.",
-        )
+def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig, *,
+                     where: str | None = None) -> pd.DataFrame:
+    """Like :func:`load`, with the mapping given as an :class:`InputConfig`.
+
+    ``where`` names a DataFrame's origin in error messages (the file a chunk was read from).
+    """
     if cfg.score is not None and cfg.score_type is None:
         cfg.score_type = "nps"  # refined below from the range of the values
         guess = True
@@ -98,163 +102,25 @@ def load_with_config(source: str | Path | pd.DataFrame | None, cfg: InputConfig)
         raise input_error("input", "a file path or a DataFrame", "nothing",
                           "Pass --input FILE or set input.path in the config.")
     if cfg.format == "transcript":
-        from ..clean.transcripts import load_transcripts
-
         return load_transcripts(source, cfg)
     if isinstance(source, pd.DataFrame):
-        raw, where = source.copy(), "the DataFrame"
+        raw, where = source.copy(), where or "the DataFrame"
     else:
-        raw, where = read_table(source, sheet=cfg.sheet, encoding=cfg.encoding,
-                                delimiter=cfg.delimiter), str(source)
+        raw, where = read_table(source, **read_options(cfg)), str(source)
     return map_columns(raw, cfg, where=where, guess_score_type=guess)
-
-
-# --------------------------------------------------------------------------- reading
-def read_table(
-    path: str | Path,
-    *,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-) -> pd.DataFrame:
-    """Read a table file as it is (no mapping); errors name the file and what to do."""
-    path = Path(path)
-    if not path.exists():
-        raise input_error(str(path), "an existing file", "no such file",
-                          "Check the path (relative paths start from the current folder).")
-    if path.is_dir():
-        raise input_error(str(path), "a file", "a folder", "Point to one file inside it.")
-    if path.stat().st_size == 0:
-        raise input_error(str(path), "a table with a header and rows", "an empty file (0 bytes)",
-                          "Export the data again.")
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        name, data = _read_zip_member(path)
-        return _read_bytes(data, Path(name).suffix.lower(), f"{path}:{name}", sheet, encoding,
-                           delimiter)
-    if suffix not in SUPPORTED:
-        raise input_error(str(path), f"one of {', '.join(SUPPORTED)}", f"a '{suffix or 'no'}' suffix",
-                          "Save the data as CSV, Excel, Parquet or JSON Lines.")
-    return _read_bytes(path.read_bytes(), suffix, str(path), sheet, encoding, delimiter)
-
-
-def _read_zip_member(path: Path) -> tuple[str, bytes]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise input_error(str(path), "a ZIP archive", "a damaged or non-ZIP file",
-                          "Unzip it by hand or export the data again.") from None
-    with archive:
-        members = [
-            m for m in archive.namelist()
-            if not m.endswith("/") and not m.startswith("__MACOSX/")
-            and not Path(m).name.startswith(".")
-            and Path(m).suffix.lower() in (TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES)
-        ]
-        if len(members) != 1:
-            raise input_error(str(path), "exactly one data file inside the ZIP",
-                              f"{len(members)} ({', '.join(members[:5]) or 'none'})",
-                              "Unzip it and pass the file you want.")
-        return members[0], archive.read(members[0])
-
-
-def _read_bytes(data: bytes, suffix: str, where: str, sheet: str | None,
-                encoding: str | None, delimiter: str | None) -> pd.DataFrame:
-    if not data.strip():
-        raise input_error(where, "a table with a header and rows", "an empty file",
-                          "Export the data again.")
-    try:
-        if suffix in EXCEL_SUFFIXES:
-            return _read_excel(data, where, sheet)
-        if suffix in PARQUET_SUFFIXES:
-            return pd.read_parquet(io.BytesIO(data))
-        text = _decode(data, where, encoding)
-        if suffix in {".jsonl", ".ndjson"}:
-            return pd.read_json(io.StringIO(text), lines=True, dtype=False)
-        if suffix == ".json":
-            stripped = text.lstrip()
-            lines = not stripped.startswith("[")
-            return pd.read_json(io.StringIO(text), lines=lines, dtype=False)
-        sep = delimiter or _sniff_delimiter(text, suffix)
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            na_values=[""], engine="python" if len(sep) > 1 else "c")
-    except InputError:
-        raise
-    except (ValueError, pd.errors.ParserError, OSError, ImportError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise input_error(where, f"a readable {suffix.lstrip('.')} table", f"an error ({first})",
-                          "Check that the file is not damaged and that its suffix matches its "
-                          "content.") from None
-    if frame.shape[1] == 0 or len(frame) == 0:
-        raise input_error(where, "a header and at least one row", f"{len(frame)} rows",
-                          "Export the data again.")
-    return frame
-
-
-def _read_excel(data: bytes, where: str, sheet: str | None) -> pd.DataFrame:
-    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object)
-    if sheet is None:
-        name = next(iter(sheets))
-    elif sheet not in sheets:
-        raise input_error(where, f"a sheet named '{sheet}'", f"sheets {list(sheets)}",
-                          "Set input.sheet to one of them.")
-    else:
-        name = sheet
-    return sheets[name]
-
-
-def _decode(data: bytes, where: str, encoding: str | None) -> str:
-    head = data[:8192]
-    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
-        raise input_error(where, "a text table", "binary content",
-                          "Export the data as CSV (UTF-8), Excel, Parquet or JSON Lines.")
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise input_error(where, f"text in the encoding '{encoding}'", f"bytes that are not ({exc})",
-                              "Leave input.encoding unset to detect it.") from None
-    for enc in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            pass
-    from charset_normalizer import from_bytes
-
-    matches = list(from_bytes(data))
-    if not matches:
-        raise input_error(where, "text in a known encoding", "undecodable bytes",
-                          "Save the file as UTF-8 or set input.encoding.")
-    # Among the equally plausible decodings, prefer the encodings spreadsheets export.
-    least = min(m.chaos for m in matches)
-    plausible = [m for m in matches if m.chaos <= least + 0.01]
-    preferred = [m for enc in COMMON_ENCODINGS for m in plausible
-                 if enc in m.could_be_from_charset]
-    return str((preferred or plausible)[0])
-
-
-def _sniff_delimiter(text: str, suffix: str) -> str:
-    if suffix == ".tsv":
-        return "\t"
-    sample = text[:65536]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        counts = {d: first.count(d) for d in ",;\t|"}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
 
 
 # --------------------------------------------------------------------------- mapping
 def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
                 guess_score_type: bool = False) -> pd.DataFrame:
     """Check the mapped columns exist and hold what they should; return the canonical table."""
+    line = _row_numbering(where, raw)
+    gaps = raw.attrs.get(FORMULA_GAPS) or {}
+    labels = raw.index.tolist()
     raw = raw.reset_index(drop=True)
     raw.columns = [str(c) for c in raw.columns]
     if len(raw) == 0:
         raise input_error(where, "at least one row", "0 rows", "Export the data again.")
-    line = _row_numbering(where)
     out = pd.DataFrame(index=raw.index)
 
     # id
@@ -270,15 +136,18 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
             first = ids[dup].iloc[0]
             rows = [line(i) for i in np.flatnonzero((ids == first).to_numpy())[:3]]
             raise input_error(f"{where}, column '{cfg.id}'", "unique ids",
-                              f"id '{first}' {int((ids == first).sum())} times ({', '.join(rows)})",
+                              f"id {shown(first)} {int((ids == first).sum())} times "
+                              f"({', '.join(rows)})",
                               "Remove the duplicate rows or map another id column.")
-        out["id"] = ids.astype(str)
+        out["id"] = ids.astype(str).map(strip_controls)
     else:
         out["id"] = [f"row-{i + 1}" for i in range(len(raw))]
 
     # text
     text = _column(raw, cfg.text, "text", where)
-    out["text"] = text.map(lambda v: "" if _is_missing(v) else str(v)).astype(object)
+    _check_text_column(raw, cfg.text, where)
+    out["text"] = text.map(lambda v: "" if _is_missing(v) else strip_controls(str(v))) \
+        .astype(object)
 
     # score
     if cfg.score:
@@ -290,8 +159,11 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
     # segments
     for name in cfg.segments:
         col = _column(raw, name, "segment", where)
-        out[name] = col.map(lambda v: "(missing)" if _is_missing(v) else str(v)).astype(object)
+        out[name] = col.map(lambda v: "(missing)" if _is_missing(v)
+                            else strip_controls(str(v)).strip() or "(missing)").astype(object)
 
+    if gaps:
+        _set_aside_formula_gaps(out, gaps, labels, cfg, where)
     out.attrs[ATTRS_KEY] = {
         "source": where,
         "score_type": cfg.score_type if cfg.score else None,
@@ -302,10 +174,65 @@ def map_columns(raw: pd.DataFrame, cfg: InputConfig, *, where: str,
     return out
 
 
-def _row_numbering(where: str):
-    if where == "the DataFrame":
-        return lambda i: f"row {i} (position)"
-    return lambda i: f"row {i + 1} (line {i + 2} of the file)"
+def _check_text_column(raw: pd.DataFrame, name: str, where: str) -> None:
+    """A text column that holds only numbers (a score, an id) is a mapping mistake: say so
+    before any model loads, and name the column that holds text."""
+    values = raw[name].dropna()
+    values = values[values.astype(str).str.strip() != ""]
+    if values.empty:
+        return
+    numeric = pd.to_numeric(values.astype(str).str.strip().str.replace(",", ".", regex=False),
+                            errors="coerce").notna()
+    if numeric.mean() < 0.98:
+        return
+    lengths = {c: raw[c].dropna().astype(str).str.len().mean() for c in raw.columns
+               if c != name and (raw[c].dtype == object or pd.api.types.is_string_dtype(raw[c]))}
+    texty = [c for c, n in sorted(lengths.items(), key=lambda kv: -kv[1]) if n > 15]
+    hint = f"Did you mean --text '{texty[0]}'? " if texty else ""
+    shown = ", ".join(repr(str(v)) for v in values.head(3))
+    raise input_error(f"{where}, column '{name}'", "a text column with the verbatims",
+                      f"numbers only ({shown}, ...)",
+                      f"{hint}Map the text with --text COLUMN (or input.text in the config).",
+                      code="FM106")
+
+
+def shown(value: object, limit: int = 16) -> str:
+    """A cell as an error message may show it: quoted and cut, so that a verbatim (with the
+    personal data in it) never reaches a terminal or a log whole.
+
+    >>> shown("my email is jane@example.com, refund me")
+    "'my email is jan…' (39 characters)"
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"'{text[:limit - 1]}…' ({len(text)} characters)"
+
+
+def _row_numbering(where: str, raw: pd.DataFrame):
+    """``line(i)``: how a person finds the row at position ``i`` (a spreadsheet row number,
+    header = row 1; a JSON Lines line; a DataFrame's index label)."""
+    labels = raw.index.tolist()
+    word = raw.attrs.get(ROW_WORD)
+    if word is None:
+        return lambda i: f"index {labels[i]!r} (row {i + 1} of the table)"
+    return lambda i: f"{word} {labels[i]}"
+
+
+def _set_aside_formula_gaps(out: pd.DataFrame, gaps: dict[int, list[str]], labels: list,
+                            cfg: InputConfig, where: str) -> None:
+    """Rows whose mapped cells are formulas without a saved value: set aside, and said."""
+    mapped = {cfg.text, cfg.score, cfg.date, *cfg.segments} - {None}
+    hit = [i for i, label in enumerate(labels) if mapped & set(gaps.get(label, ()))]
+    if not hit:
+        return
+    reasons = pd.Series([None] * len(out), index=out.index, dtype=object)
+    reasons.iloc[hit] = FORMULA_WITHOUT_VALUE
+    out["set_aside"] = reasons
+    shown = ", ".join(str(labels[i]) for i in hit[:10]) + (", ..." if len(hit) > 10 else "")
+    log.warning("%s: %d row(s) have formula cells without a saved value (rows %s); they are "
+                "set aside as %s. Open and save the file in Excel (it stores the values), or "
+                "paste the values, to keep them.", where, len(hit), shown, FORMULA_WITHOUT_VALUE)
 
 
 def _is_missing(value: Any) -> bool:
@@ -320,10 +247,11 @@ def _column(raw: pd.DataFrame, name: str, role: str, where: str) -> pd.Series:
         return raw[name]
     close = difflib.get_close_matches(name, raw.columns, n=1, cutoff=0.6)
     hint = f"Did you mean '{close[0]}'? " if close else ""
-    shown = ", ".join(repr(c) for c in list(raw.columns)[:12])
+    # a file without a header has its first verbatims as column names: shown cut
+    names = ", ".join(shown(c, 32) for c in list(raw.columns)[:12])
     more = ", ..." if raw.shape[1] > 12 else ""
     raise input_error(
-        where, f"a {role} column named '{name}'", f"the columns {shown}{more}",
+        where, f"a {role} column named '{name}'", f"the columns {names}{more}",
         f"{hint}Map the {role} with --{role if role != 'segment' else 'segments'} COLUMN "
         f"(or input.{role if role != 'segment' else 'segments'} in the config).",
         code="FM101",
@@ -338,7 +266,7 @@ def _parse_score(col: pd.Series, cfg: InputConfig, where: str, line, guess: bool
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise input_error(
             f"{where}, column '{cfg.score}', {line(i)}", "a number",
-            f"'{col.iloc[i]}' ({int(bad.sum())} rows are not numbers)",
+            f"{shown(col.iloc[i])} ({int(bad.sum())} rows are not numbers)",
             "Map a numeric score column, or clean those rows.", code="FM102",
         )
     values = values.astype(float)
@@ -365,9 +293,31 @@ def _parse_date(col: pd.Series, name: str, where: str, line) -> pd.Series:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise input_error(
             f"{where}, column '{name}', {line(i)}", "a date such as 2024-05-31",
-            f"'{col.iloc[i]}' ({int(bad.sum())} rows are not dates)",
+            f"{shown(col.iloc[i])} ({int(bad.sum())} rows are not dates)",
             "Fix those rows or map another date column.", code="FM104",
         )
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert(None)
     return parsed
+
+
+def load_transcripts(source: Any, cfg: InputConfig) -> pd.DataFrame:
+    """Transcripts as the table :func:`feedback_mining.load` returns (one row per customer turn).
+
+    The ``conversation`` column is kept; ``df.attrs["feedback_mining"]["transcripts"]`` holds
+    what was read and dropped.
+    """
+    from ..clean.transcripts import read_transcripts
+
+    frame, stats = read_transcripts(source if source is not None else cfg.path, cfg)
+    where = "the transcripts" if isinstance(source, pd.DataFrame) or source is None else str(source)
+    if frame.empty:
+        raise input_error(where, "at least one customer turn", "none after dropping agent, "
+                          f"system and pleasantry turns ({stats})",
+                          "Check input.customer_speakers / input.agent_speakers.")
+    mapped_cfg = replace(cfg, id="id", text="text", segments=list(cfg.segments))
+    out = map_columns(frame, mapped_cfg, where=where, guess_score_type=cfg.score is not None
+                      and cfg.score_type is None)
+    out["conversation"] = frame["conversation"].astype(str).to_numpy()
+    out.attrs[ATTRS_KEY]["transcripts"] = stats
+    return out

@@ -1,4 +1,4 @@
-"""What every report shows, computed once from a :class:`~feedback_mining.pipeline.Result`.
+"""What every report shows, computed once from a :class:`~feedback_mining.result.Result`.
 
 The deck, the HTML page, the workbook and the plots draw on these functions, so they show
 the same figures.  Metric columns are optional: a column that a run did not produce (no
@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 
 def _num(fmt: str) -> Callable[[Any], str]:
@@ -44,38 +44,80 @@ class Column:
     weight: float = 1.0  # relative width in a table
 
 
-def trend_symbol(row: pd.Series | dict) -> str:
-    """An arrow for the theme's trend from whichever trend column the run has:
-    ``emerging`` (new), ``trend`` (a word or a signed number) or ``share_change``."""
+def alpha_of(result: Result | None) -> float:
+    """The significance level of the run (``score.alpha``, 0.05 by default)."""
+    return float(getattr(getattr(getattr(result, "config", None), "score", None), "alpha",
+                         0.05) or 0.05)
+
+
+def trend_symbol(row: pd.Series | dict, alpha: float = 0.05) -> str:
+    """The theme's trend as a reader sees it, following the tests of docs/metrics.md only:
+
+    - ``"▲ new"``: ``emerging`` and absent in the previous period (``share_prev = 0``);
+    - ``"▲ +2.1 pts"`` / ``"▼ -2.1 pts"``: the share changed beyond noise
+      (``share_change_p < alpha``), in the direction of the change;
+    - ``"steady"``: a change within noise (no arrow, whatever its sign);
+    - ``""`` when the run has no trend (no dates, one period).
+
+    A ``trend`` column holding words (``"rising"``, ``"falling"``) is read as such.
+
+    >>> trend_symbol({"share_prev": 0.0, "share_change": 0.05, "share_change_p": 0.001,
+    ...               "emerging": True})
+    '▲ new'
+    >>> trend_symbol({"share_prev": 0.03, "share_change": 0.01, "share_change_p": 0.93})
+    'steady'
+    >>> trend_symbol({"share_prev": 0.10, "share_change": -0.04, "share_change_p": 0.01})
+    '▼ -4.0 pts'
+    """
     get = row.get
-    emerging = get("emerging", False)
-    if isinstance(emerging, bool | np.bool_) and emerging:
-        return "▲ new"
-    for key in ("trend", "share_change"):
-        value = get(key)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            word = value.lower()
-            if word.startswith(("ris", "up", "grow", "incr", "new", "emerg")):
-                return "▲"
-            if word.startswith(("fall", "down", "decl", "decr", "shrink")):
-                return "▼"
-            if word:
-                return "►"
-            continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            continue
-        if math.isnan(number):
-            continue
-        return "▲" if number > 0 else "▼" if number < 0 else "►"
+    change, p = _float(get("share_change")), _float(get("share_change_p"))
+    if not math.isnan(change):
+        if math.isnan(p) or p >= alpha or change == 0:
+            return "steady"
+        if change > 0 and bool(get("emerging", False)) and _float(get("share_prev")) == 0:
+            return "▲ new"
+        return f"{'▲' if change > 0 else '▼'} {change * 100:+.1f} pts"
+    word = get("trend")
+    if isinstance(word, str) and word:
+        word = word.lower()
+        if word.startswith(("ris", "up", "grow", "incr", "emerg")):
+            return "▲"
+        if word.startswith(("fall", "down", "decl", "decr", "shrink")):
+            return "▼"
+        return "steady"
     return ""
 
 
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def friction_themes(themes: pd.DataFrame) -> pd.DataFrame:
+    """The themes to fix, in rank order: rows with ``kind == "friction"`` when the theme
+    table says which themes are friction and which praise, every theme otherwise."""
+    if "kind" in themes.columns:
+        return themes[themes["kind"] == "friction"]
+    return themes
+
+
+def praise_themes(themes: pd.DataFrame) -> pd.DataFrame:
+    """The themes customers like (``kind == "praise"``), largest first; empty without a
+    ``kind`` column."""
+    if "kind" not in themes.columns:
+        return themes.iloc[0:0]
+    return themes[themes["kind"] == "praise"].sort_values("verbatims", ascending=False,
+                                                          kind="mergesort")
+
+
 def has_trend(themes: pd.DataFrame) -> bool:
-    return any(c in themes.columns for c in ("emerging", "trend", "share_change"))
+    """Whether the run measured a change between two periods (a date column and at least
+    two periods), or carries a ``trend`` column of its own."""
+    if "share_change" in themes.columns and themes["share_change"].notna().any():
+        return True
+    return "trend" in themes.columns
 
 
 def theme_columns(themes: pd.DataFrame) -> list[Column]:
@@ -98,11 +140,12 @@ def theme_columns(themes: pd.DataFrame) -> list[Column]:
     return cols
 
 
-def theme_rows(themes: pd.DataFrame, columns: list[Column]) -> list[list[str]]:
+def theme_rows(themes: pd.DataFrame, columns: list[Column],
+               alpha: float = 0.05) -> list[list[str]]:
     """The table's cells as text, one list per theme in rank order."""
     rows = []
     for _, row in themes.iterrows():
-        rows.append([trend_symbol(row) if c.key == "_trend" else c.render(row[c.key])
+        rows.append([trend_symbol(row, alpha) if c.key == "_trend" else c.render(row[c.key])
                      for c in columns])
     return rows
 
@@ -141,6 +184,14 @@ def trend_table(result: Result, period: str | None = None) -> pd.DataFrame:
     verbatims.  Columns: period, theme_id, label, verbatims, period_verbatims, share.
     Empty when the run has no dates."""
     columns = ["period", "theme_id", "label", "verbatims", "period_verbatims", "share"]
+    scored = getattr(result, "trend", None)
+    if period in (None, period_of(result)) and isinstance(scored, pd.DataFrame) \
+            and not scored.empty and "period_start" in scored:
+        # The score stage's table: the same periods as share_change and emerging.
+        frame = scored.copy()
+        if period_of(result).upper().startswith("W"):
+            frame["period"] = pd.to_datetime(frame["period_start"]).dt.strftime("%Y-%m-%d")
+        return frame[[*columns, "period_start"]].reset_index(drop=True)
     if not has_dates(result):
         return pd.DataFrame(columns=columns)
     docs = kept_documents(result)
@@ -163,6 +214,16 @@ def trend_table(result: Result, period: str | None = None) -> pd.DataFrame:
             rows.append((p, int(theme_id), labels[theme_id], n, int(totals[p]),
                          n / totals[p] if totals[p] else float("nan")))
     return pd.DataFrame(rows, columns=columns)
+
+
+def changes_table(result: Result) -> pd.DataFrame:
+    """What changed since the previous period (``result.changes``): one row per theme with
+    both shares, the change, its p-value in figures and in words and the new / emerging /
+    growing / falling flags (:func:`feedback_mining.score.period_changes`)."""
+    from ..score import period_changes
+
+    config = getattr(getattr(result, "config", None), "score", None)
+    return period_changes(trend_table(result), config)
 
 
 def segment_columns(result: Result) -> list[str]:
@@ -193,10 +254,23 @@ def segment_breakdown(result: Result, column: str, max_values: int = 8) -> pd.Da
 
 
 # ------------------------------------------------------------------ headline figures
+def dataset_name(summary: dict) -> str:
+    """The data set as a reader knows it: the input file's name (``returns_w49.csv``), the
+    bundled sample's name, or "a table passed from Python" for a DataFrame without one."""
+    source = summary.get("source")
+    if source is None or str(source).strip() in ("", "the DataFrame", "a DataFrame"):
+        name = summary.get("dataset_name")
+        return str(name) if name else "a table passed from Python"
+    text = str(source)
+    if text.startswith("bundled sample"):
+        return text
+    return Path(text).name or text
+
+
 def title_lines(result: Result) -> list[str]:
     """Data set, period and counts, for a title slide or a page header."""
     s = result.summary
-    lines = [f"Data: {s.get('source', 'a table')}"]
+    lines = [f"Data: {dataset_name(s)}"]
     span = date_range(result)
     if span is not None:
         lines.append(f"Period: {span[0]:%d %b %Y} to {span[1]:%d %b %Y}")
@@ -227,13 +301,15 @@ def overview_figures(result: Result) -> list[tuple[str, str]]:
     return figures
 
 
-def theme_figures(row: pd.Series, columns: list[Column]) -> list[tuple[str, str]]:
+def theme_figures(row: pd.Series, columns: list[Column],
+                  alpha: float = 0.05) -> list[tuple[str, str]]:
     """One theme's figures as ``(header, value)``, without rank and label."""
     out = []
     for c in columns:
         if c.key in ("rank", "label"):
             continue
-        out.append((c.header, trend_symbol(row) if c.key == "_trend" else c.render(row[c.key])))
+        out.append((c.header, trend_symbol(row, alpha) if c.key == "_trend"
+                    else c.render(row[c.key])))
     return out
 
 
@@ -269,3 +345,153 @@ def keywords(row: pd.Series, n: int = 8) -> list[str]:
     if isinstance(words, str):
         words = words.split(" | ")
     return [str(w) for w in list(words)[:n]]
+
+
+def negative_quotes(row: pd.Series, n: int = 3) -> list[str]:
+    """At most ``n`` of the theme's most typical complaints (``negative_examples``, already
+    redacted); none when the theme has no negative mention."""
+    return _texts(row.get("negative_examples"))[:n]
+
+
+# ------------------------------------------------------------------ the deck's words
+def headline_figures(result: Result) -> list[tuple[str, str]]:
+    """Four figures for the headline slide: verbatims, themes, negative mentions, and NPS
+    (NPS runs) or the mean score."""
+    s = result.summary
+    o = s.get("overall", {}) or {}
+    figures = [("Verbatims analysed", f"{s.get('rows_kept', 0):,}"),
+               ("Themes", f"{s.get('themes', len(result.themes)):,}")]
+    if o.get("share_negative") is not None:
+        figures.append(("Negative mentions", _num("{:.0%}")(o["share_negative"])))
+    if o.get("nps") is not None:
+        figures.append(("NPS", _num("{:+.0f}")(o["nps"])))
+    elif o.get("score_mean") is not None:
+        figures.append(("Mean score", _num("{:.2f}")(o["score_mean"])))
+    return figures
+
+
+def headline_line(row: pd.Series, result: Result, alpha: float = 0.05) -> str:
+    """One theme in one line: volume, negative share, impact and trend, in words."""
+    parts = [f"{_num('{:.1%}')(row.get('share'))} of verbatims ({int(row['verbatims']):,})"]
+    if not math.isnan(_float(row.get("share_negative"))):
+        parts.append(f"{row['share_negative']:.0%} negative")
+    impact = _float(row.get("impact"))
+    if not math.isnan(impact):
+        nps_run = result.summary.get("score_type") == "nps"
+        parts.append(f"impact {impact:+.1f} NPS points" if nps_run else
+                     f"impact {impact:+.2f} score points")
+    trend = trend_words(row, alpha)
+    if trend:
+        parts.append(trend)
+    return " · ".join(parts)
+
+
+def trend_words(row: pd.Series | dict, alpha: float = 0.05) -> str:
+    """The trend symbol with its p-value: ``"▲ +4.1 pts (p = 0.01)"``, ``"steady (p = 0.93)"``."""
+    symbol = trend_symbol(row, alpha)
+    p = _float(row.get("share_change_p"))
+    return f"{symbol} (p = {p:.2f})" if symbol and not math.isnan(p) else symbol
+
+
+def theme_slide_figures(row: pd.Series, result: Result,
+                        alpha: float = 0.05) -> list[tuple[str, str]]:
+    """The figures of a theme slide: at most eight, the trend with its p-value."""
+    columns = [c for c in theme_columns(result.themes) if c.key != "sentiment_mean"]
+    out = []
+    for what, value in theme_figures(row, columns, alpha):
+        out.append((what, trend_words(row, alpha) if what == "Trend" else value))
+    return out[:8]
+
+
+def period_name(period: str) -> str:
+    """A period as people say it: ``2026-01-05/2026-01-11`` -> ``week of 05 Jan 2026``."""
+    text = str(period)
+    if "/" in text:
+        text = text.split("/")[0]
+    try:
+        if len(text) == 10:
+            return f"week of {pd.Timestamp(text):%d %b %Y}"
+        if len(text) == 7 and text[4] == "-":
+            return f"{pd.Timestamp(text + '-01'):%b %Y}"
+    except ValueError:
+        pass
+    return text
+
+
+def change_flag(row: pd.Series | dict) -> str:
+    """``new``, ``emerging``, ``growing`` or ``falling`` (the first that applies), for a
+    row of ``result.changes``; empty for a change within noise."""
+    if row.get("new") and row.get("emerging"):
+        return "new"
+    for flag in ("emerging", "growing", "falling"):
+        if bool(row.get(flag)):
+            return flag
+    return ""
+
+
+def min_segment_verbatims(result: Result) -> int:
+    """Verbatims a segment value needs before its share is drawn (``score.segment_min_verbatims``)."""
+    return int(getattr(getattr(result.config, "score", None), "segment_min_verbatims", 10) or 10)
+
+
+# ------------------------------------------------------------------ contact drivers
+def conversation_column(result: Result) -> str | None:
+    """The conversation id column when the input was transcripts (else None)."""
+    docs = result.documents
+    if "transcripts" in result.summary and "conversation" in docs.columns:
+        return "conversation"
+    return None
+
+
+def contact_drivers(result: Result) -> pd.DataFrame:
+    """For transcripts: why customers contact support, per theme.  One row per theme (rank
+    order): ``conversations`` mentioning it (a conversation counts once per theme, however
+    many of its turns raise it), ``share_conversations`` (of all conversations with a kept
+    customer turn), ``turns`` (customer turns mentioning it) and ``turns_per_conversation``
+    (how often it is raised in a conversation that raises it).  Empty without transcripts."""
+    columns = ["rank", "theme_id", "label", "conversations", "share_conversations", "turns",
+               "turns_per_conversation"]
+    conv = conversation_column(result)
+    if conv is None:
+        return pd.DataFrame(columns=columns)
+    docs = kept_documents(result)
+    pairs = pd.DataFrame({"conversation": docs[conv].astype(str).to_numpy(),
+                          "theme_id": _theme_ids(docs).to_numpy()}).explode("theme_id")
+    pairs = pairs.dropna(subset=["theme_id"]).astype({"theme_id": int})
+    n_conv = docs[conv].astype(str).nunique()
+    turns = pairs.groupby("theme_id").size()
+    convs = pairs.drop_duplicates().groupby("theme_id").size()
+    out = result.themes[["rank", "theme_id", "label"]].copy()
+    out["conversations"] = out["theme_id"].map(convs).fillna(0).astype(int)
+    out["share_conversations"] = out["conversations"] / n_conv if n_conv else float("nan")
+    out["turns"] = out["theme_id"].map(turns).fillna(0).astype(int)
+    out["turns_per_conversation"] = (out["turns"] / out["conversations"]).where(
+        out["conversations"] > 0)
+    return out.reset_index(drop=True)
+
+
+DRIVER_COLUMNS = [
+    Column("label", "Theme", str, "text"),
+    Column("conversations", "Conversations", _num("{:,.0f}"), "int"),
+    Column("share_conversations", "Share of conversations", _num("{:.1%}"), "percent"),
+    Column("turns_per_conversation", "Turns per conversation", _num("{:.1f}"), "decimal"),
+    Column("rank", "Priority rank", _num("{:.0f}"), "int"),
+]
+
+
+def contact_figures(result: Result) -> list[tuple[str, str]]:
+    """Conversations, customer turns per conversation and themes per conversation (each
+    conversation's distinct themes), for transcripts; empty otherwise."""
+    conv = conversation_column(result)
+    if conv is None:
+        return []
+    docs = kept_documents(result)
+    ids = docs[conv].astype(str)
+    n = ids.nunique()
+    if not n:
+        return []
+    themes = pd.DataFrame({"c": ids.to_numpy(), "t": _theme_ids(docs).to_numpy()}) \
+        .explode("t").dropna().drop_duplicates()
+    return [("Conversations", f"{n:,}"),
+            ("Customer turns per conversation", f"{len(docs) / n:.1f}"),
+            ("Themes per conversation", f"{len(themes) / n:.1f}")]

@@ -1,10 +1,14 @@
-"""The Excel workbook: a sheet per table, frozen header, filters, fitted widths, formats.
+"""The Excel workbook an analyst filters without a manual.
 
-Sheets: Themes, Documents, Segments, Trend (when the data has dates), one "By <segment>"
-sheet per segment column, and Summary.  Numbers stay numbers with a display format
-(percentages as percent, scores with one decimal...).  Every text cell, list joined to
-text, column name and sheet name that starts like a formula (``=``, ``+``, ``-``, ``@``...)
-is neutralised so that a spreadsheet never executes it.
+Sheets: Themes (rank, label, priority and its components first), What changed (when the
+data has two periods), Contact drivers (transcripts), Trend (theme x period, wide), Theme
+segments (every theme metric per segment value, with lift), Documents, Mentions (the pieces
+of the verbatims), Summary and a Data dictionary.  Headers are in plain words and every
+known column has a number format (shares as percent, NPS as whole numbers...), both from
+:mod:`feedback_mining.report.columns`, the one list of column definitions that
+docs/metrics.md also documents.  Every text cell, list joined to text, column name and sheet
+name that starts like a formula (``=``, ``+``, ``-``, ``@``...) is neutralised so that a
+spreadsheet never executes it.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..io.writers import _to_writable, atomic_write, neutralise_formulas, safe_cell
+from . import columns as COLS
 from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 PERCENT = {"share", "share_negative", "share_positive", "share_prev", "share_last",
            "share_change", "share_change_ci_low", "share_change_ci_high", "priority_volume",
@@ -51,20 +56,63 @@ def summary_frame(summary: dict) -> pd.DataFrame:
     )
 
 
+def themes_sheet(themes: pd.DataFrame) -> pd.DataFrame:
+    """The theme table with rank, label, priority and its components first."""
+    lead = [c for c in COLS.LEADING if c in themes.columns]
+    return themes[lead + [c for c in themes.columns if c not in lead]]
+
+
+def trend_wide(result: Result) -> pd.DataFrame:
+    """Theme x period: one row per theme (rank order), one column per period holding the
+    theme's share of that period's verbatims."""
+    trend = C.trend_table(result)
+    if trend.empty:
+        return trend
+    wide = trend.pivot_table(index="theme_id", columns="period", values="share", aggfunc="sum")
+    periods = sorted(wide.columns)
+    themes = result.themes[["rank", "theme_id", "label"]]
+    out = themes.join(wide[periods], on="theme_id").drop(columns="theme_id")
+    out.attrs["formats"] = {p: COLS.PCT for p in periods}
+    out.attrs["headers"] = {p: str(p) for p in periods}
+    return out.reset_index(drop=True)
+
+
+def dictionary_sheet(sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per documented column of every sheet: header, column name, definition and
+    number format."""
+    rows = []
+    for name, frame in sheets.items():
+        for col in frame.columns:
+            info = COLS.COLUMNS.get(str(col))
+            if info is not None:
+                rows.append((name, info.header, str(col), info.definition,
+                             COLS.shown_as(str(col))))
+    return pd.DataFrame(rows, columns=["Sheet", "Header", "Column", "Definition", "Shown as"])
+
+
 def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
     """The workbook's sheets by name, in order."""
-    sheets = {
-        "Themes": result.themes,
-        "Documents": result.documents,
-        "Segments": result.segments,
-    }
-    trend = C.trend_table(result)
+    sheets = {"Themes": themes_sheet(result.themes)}
+    changes = result.changes
+    if not changes.empty:
+        sheets["What changed"] = changes
+    drivers = C.contact_drivers(result)
+    if not drivers.empty:
+        sheets["Contact drivers"] = drivers
+    trend = trend_wide(result)
     if not trend.empty:
         sheets["Trend"] = trend
-    for column in C.segment_columns(result):
-        sheets[_sheet_name(f"By {column}", sheets)] = C.segment_breakdown(
-            result, column, max_values=50)
+    segments = getattr(result, "theme_segments", None)
+    if isinstance(segments, pd.DataFrame) and not segments.empty:
+        sheets["Theme segments"] = segments
+    else:  # a run read back without its segment table: the breakdown from the documents
+        for column in C.segment_columns(result):
+            sheets[_sheet_name(f"By {column}", sheets)] = C.segment_breakdown(
+                result, column, max_values=50)
+    sheets["Documents"] = result.documents
+    sheets["Mentions"] = result.mentions
     sheets["Summary"] = summary_frame(result.summary)
+    sheets["Data dictionary"] = dictionary_sheet(sheets)
     return sheets
 
 
@@ -75,11 +123,14 @@ def write_excel(result: Result, path: str | Path) -> Path:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, frame in sheets.items():
                 flat = neutralise_formulas(_to_writable(frame))
-                flat.columns = [str(safe_cell(str(c))) for c in flat.columns]  # numbers too
+                headers = frame.attrs.get("headers", {})
+                flat.columns = [str(safe_cell(headers.get(c, COLS.header(str(c)))))
+                                for c in frame.columns]  # numbers too
                 truncated = len(flat) > MAX_ROWS
                 flat = flat.head(MAX_ROWS)
                 flat.to_excel(writer, sheet_name=name, index=False)
-                _format(writer.sheets[name], flat, list(frame.columns))
+                _format(writer.sheets[name], flat, list(frame.columns),
+                        frame.attrs.get("formats", {}))
                 if truncated:
                     writer.sheets[name].cell(row=1, column=len(flat.columns) + 2,
                                              value=f"only the first {MAX_ROWS:,} rows fit a sheet")
@@ -102,6 +153,9 @@ def _sheet_name(name: str, taken: dict) -> str:
 
 def number_format(column: str, series: pd.Series) -> str | None:
     """Excel display format for a column, or None for text and whole numbers."""
+    known = COLS.number_format(column)
+    if known is not None or column in COLS.COLUMNS:
+        return known if pd.api.types.is_numeric_dtype(series) else None
     if column in PERCENT or column.startswith("share") or column.endswith("_share"):
         return "0.0%"
     if column in TWO_DECIMALS or column.startswith("sentiment"):
@@ -113,7 +167,7 @@ def number_format(column: str, series: pd.Series) -> str | None:
     return None
 
 
-def _format(ws, frame: pd.DataFrame, original: list) -> None:
+def _format(ws, frame: pd.DataFrame, original: list, formats: dict) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -127,7 +181,7 @@ def _format(ws, frame: pd.DataFrame, original: list) -> None:
         cell.alignment = Alignment(vertical="center", wrap_text=False)
     for idx, (col, name) in enumerate(zip(frame.columns, original, strict=True), start=1):
         letter = get_column_letter(idx)
-        fmt = number_format(str(name), frame[col])
+        fmt = formats.get(name) or number_format(str(name), frame[col])
         sample = frame[col].head(500)
         if fmt and pd.api.types.is_numeric_dtype(sample):
             shown = sample.map(lambda v: "" if pd.isna(v) else f"{v:.3f}")

@@ -18,7 +18,7 @@ from ..io.writers import atomic_write
 from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Result
+    from ..result import Result
 
 BLUE = "#4472C4"
 CSS = """
@@ -33,7 +33,9 @@ th{background:#4472C4;color:#fff;text-align:left;padding:6px 8px;cursor:pointer;
 position:sticky;top:0}td{padding:5px 8px;border-bottom:1px solid #e5e5e5}
 td.n,th.n{text-align:right}tr:nth-child(even) td{background:#f3f6fb}
 .theme{display:grid;grid-template-columns:300px 1fr;gap:16px}
-.charts{display:flex;flex-wrap:wrap;gap:8px}.charts>div{flex:1 1 380px;min-width:0}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:8px;
+min-width:0}.charts>div,.chart{min-width:0;max-width:100%;overflow:hidden}
+.theme>div{min-width:0}
 dl{display:grid;grid-template-columns:auto auto;gap:2px 16px;margin:0}dt{color:#595959}
 dd{margin:0;text-align:right;font-weight:600}
 blockquote{margin:8px 0;padding:6px 12px;border-left:4px solid #4472C4;background:#f7f7f7;
@@ -51,6 +53,16 @@ document.querySelectorAll('table.sortable th').forEach(function(th, i){
       return asc ? c : -c;
     });
     rows.forEach(function(r){ body.appendChild(r); });
+  });
+});
+"""
+
+# A chart is drawn when its script runs, before the charts after it exist; once the page
+# has loaded, every chart is resized to the box it ended up in.
+RESIZE_JS = """
+window.addEventListener('load', function(){
+  document.querySelectorAll('.plotly-graph-div').forEach(function(div){
+    if (window.Plotly) { Plotly.Plots.resize(div); }
   });
 });
 """
@@ -73,6 +85,7 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
     e = html.escape
     title = title or "What customers are telling us"
     themes = result.themes
+    alpha = C.alpha_of(result)
     columns = C.theme_columns(themes)
     parts = [f"<h1>{e(title)}</h1>"]
     parts += [f'<div class="muted">{e(line)}</div>' for line in C.title_lines(result)]
@@ -87,9 +100,16 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
                           "Verbatims of the 10 highest-priority themes", "Verbatims",
                           horizontal=True))
 
+    drivers = C.contact_drivers(result)
+    if not drivers.empty:
+        figures = " · ".join(f"{k}: {v}" for k, v in C.contact_figures(result))
+        parts.append("<h2>Why customers contact us</h2>"
+                     f"<p class='muted'>{e(figures)}. A conversation counts once per theme.</p>")
+        parts.append(_table(drivers.sort_values(["conversations", "rank"],
+                                                ascending=[False, True]), C.DRIVER_COLUMNS))
     parts.append("<h2>Themes ranked by priority</h2>"
                  "<p class='muted'>Click a column header to sort.</p>")
-    parts.append(_table(themes, columns))
+    parts.append(_table(themes, columns, alpha))
 
     if not themes.empty:
         parts.append("<h2>Volume and sentiment of each theme</h2>")
@@ -99,9 +119,10 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
     has_trend = not trend.empty and trend["period"].nunique() > 1
     seg_cols = C.segment_columns(result)
     seg = C.segment_breakdown(result, seg_cols[0]) if seg_cols else None
-    for _, row in themes.head(max(0, int(top_themes))).iterrows():
+    min_n = C.min_segment_verbatims(result)
+    for _, row in C.friction_themes(themes).head(max(0, int(top_themes))).iterrows():
         parts.append(f"<h2>#{int(row['rank'])} {e(str(row['label']))}</h2><div class='theme'>")
-        figs = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in C.theme_figures(row, columns))
+        figs = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in C.theme_figures(row, columns, alpha))
         words = C.keywords(row)
         parts.append(f"<div><dl>{figs}</dl>"
                      + (f"<p class='muted'>Words: {e(', '.join(words))}</p>" if words else "")
@@ -112,13 +133,18 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
                                "Share of verbatims per period"))
         if seg is not None:
             s = seg[seg["theme_id"] == row["theme_id"]]
-            parts.append(_bar(s["value"].tolist(), s["share"].tolist(),
-                              f"Share of verbatims by {seg_cols[0]}", "Share", percent=True))
+            keep = s[s["segment_verbatims"] >= min_n]  # smaller segments' shares are noise
+            hidden = f" (n < {min_n} hidden)" if len(keep) < len(s) else ""
+            parts.append(_bar([f"{v} (n={n:,})" for v, n in
+                               zip(keep["value"], keep["segment_verbatims"], strict=True)],
+                              keep["share"].tolist(),
+                              f"Share of verbatims by {seg_cols[0]}" + hidden, "Share",
+                              percent=True))
         parts.append("</div></div>")
-        quotes = C.quotes(row, n_quotes)
-        if quotes:
-            parts.append("<h3>What customers say (redacted)</h3>")
-            parts += [f"<blockquote>{e(q)}</blockquote>" for q in quotes]
+        quotes = C.negative_quotes(row, n_quotes)
+        parts.append("<h3>What customers say (negative comments, redacted)</h3>")
+        parts += ([f"<blockquote>{e(q)}</blockquote>" for q in quotes] or
+                  ["<p class='muted'>No negative comment among this theme's examples.</p>"])
 
     parts.append(f"<p class='muted'>{e(result.summary_text())}</p>")
     body = "\n".join(parts)
@@ -126,16 +152,17 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{e(title)}</title><style>{CSS}</style>"
             f"<script type='text/javascript'>{get_plotlyjs()}</script></head>"
-            f"<body>{body}<script>{SORT_JS}</script></body></html>")
+            f"<body>{body}<script>{SORT_JS}{RESIZE_JS}</script></body></html>")
 
 
-def _table(themes: pd.DataFrame, columns: list[C.Column]) -> str:
+def _table(themes: pd.DataFrame, columns: list[C.Column], alpha: float = 0.05) -> str:
     e = html.escape
     numeric = {c.key for c in columns if c.kind != "text"}
     head = "".join(f"<th class='{'n' if c.key in numeric else ''}'>{e(c.header)}</th>"
                    for c in columns)
     rows = []
-    for (_, theme), cells in zip(themes.iterrows(), C.theme_rows(themes, columns), strict=True):
+    for (_, theme), cells in zip(themes.iterrows(), C.theme_rows(themes, columns, alpha),
+                                 strict=True):
         tds = []
         for c, text in zip(columns, cells, strict=True):
             raw = theme.get(c.key, text) if c.key != "_trend" else text
@@ -148,8 +175,12 @@ def _table(themes: pd.DataFrame, columns: list[C.Column]) -> str:
 
 
 def _div(fig: Any) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False,
-                       config={"displaylogo": False, "responsive": True})
+    # No toolbar over the titles: hover, zoom (drag) and reset (double click) still work.
+    return ("<div class='chart'>"
+            + fig.to_html(full_html=False, include_plotlyjs=False,
+                          config={"displaylogo": False, "responsive": True,
+                                  "displayModeBar": False})
+            + "</div>")
 
 
 def _layout(fig: Any, title: str, height: int = 380) -> Any:

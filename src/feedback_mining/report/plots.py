@@ -17,7 +17,7 @@ from . import content as C
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ..pipeline import Result
+    from ..result import Result
 
 BLUE = "#4472C4"
 

@@ -30,13 +30,15 @@ import pandas as pd
 
 from ..config import ScoreConfig, SentimentConfig
 from ._arrays import Arrays, build_arrays, nps_value
+from ._changes import CHANGE_COLUMNS, period_changes, significance_words
 from ._metrics import CI_METRICS, bootstrap, ratios, sums
 from ._priority import PRIORITY_COLUMNS, priority_components, score_range
 from ._segments import SEGMENT_COLUMNS, segment_table, top_segments
 from ._trend import THEME_TREND_COLUMNS, TREND_COLUMNS, last_two, theme_trend, trend_table
 
-__all__ = ["THEME_COLUMNS", "SEGMENT_COLUMNS", "TREND_COLUMNS", "ThemeScores", "nps",
-           "overall", "score_themes", "theme_table"]
+__all__ = ["CHANGE_COLUMNS", "THEME_COLUMNS", "SEGMENT_COLUMNS",
+           "TREND_COLUMNS", "ThemeScores", "nps",
+           "overall", "period_changes", "score_themes", "significance_words", "theme_table"]
 
 
 def _ci(name: str) -> list[str]:

@@ -2,8 +2,10 @@
 
 from .cluster import GraphThemeClusterer
 from .evaluate import cluster_scores, evaluate_frame
+from .geometry import OUTLIER
+from .keywords import theme_keywords
 from .labels import KeyphraseLabeler, PhraseAnalyzer
-from .model import OUTLIER, ThemeModel, auto_min_theme_size, theme_keywords
+from .model import ThemeModel, auto_min_theme_size, theme_model_from_config
 from .taxonomy import KnownTheme, Taxonomy, load_taxonomy
 
 __all__ = [
@@ -19,4 +21,5 @@ __all__ = [
     "ThemeModel",
     "auto_min_theme_size",
     "theme_keywords",
+    "theme_model_from_config",
 ]

@@ -25,15 +25,10 @@ from sklearn.base import BaseEstimator, ClusterMixin
 
 from feedback_mining.errors import NotFittedError, config_error, input_error
 
+from .geometry import unit_rows
+
 # 0.25 to 32 in steps of sqrt(2): from a few broad themes to many narrow ones.
 DEFAULT_RESOLUTIONS: tuple[float, ...] = tuple(round(0.25 * 2 ** (i / 2), 4) for i in range(15))
-
-
-def _normalise(X: np.ndarray) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float32)
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return X / norms
 
 
 def knn_graph(X: np.ndarray, n_neighbors: int):
@@ -224,7 +219,7 @@ class GraphThemeClusterer(ClusterMixin, BaseEstimator):
                 "embeddings", "a 2-D array with at least 3 rows", f"shape {X.shape}",
                 "Give the clusterer one embedding per text, and at least 3 texts.",
             )
-        Xn = _normalise(X)
+        Xn = unit_rows(X)
         seed = 0 if self.random_state is None else int(self.random_state)
         graph = knn_graph(Xn, self.n_neighbors)
         sample = min(int(self.silhouette_sample), len(Xn))
@@ -255,7 +250,7 @@ class GraphThemeClusterer(ClusterMixin, BaseEstimator):
         self.silhouettes_ = {r: s for r, _, s in candidates}
         self.labels_ = labels
         self.n_clusters_ = int(labels.max()) + 1
-        self.centroids_ = _normalise(
+        self.centroids_ = unit_rows(
             np.stack([Xn[labels == c].mean(0) for c in range(self.n_clusters_)])
         )
         return self
@@ -264,7 +259,7 @@ class GraphThemeClusterer(ClusterMixin, BaseEstimator):
         """Theme of new embeddings: the most similar theme centroid."""
         if not hasattr(self, "centroids_"):
             raise NotFittedError("GraphThemeClusterer.predict was called before fit.")
-        return np.argmax(_normalise(np.asarray(X)) @ self.centroids_.T, axis=1)
+        return np.argmax(unit_rows(np.asarray(X)) @ self.centroids_.T, axis=1)
 
 
 def identity_reducer():

@@ -14,11 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import config_error, input_error
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return (v / n if n else v).astype(np.float32)
+from .geometry import unit
+from .keywords import theme_keywords
 
 
 class ThemeEditsMixin:
@@ -73,7 +70,7 @@ class ThemeEditsMixin:
         frame = self.themes_
         sizes = frame["size"].to_numpy()[rows].astype(float)
         keep = rows[0]
-        centroid = _unit((self.centroids_[rows] * sizes[:, None]).sum(axis=0))
+        centroid = unit((self.centroids_[rows] * sizes[:, None]).sum(axis=0))
         by_size = [rows[i] for i in np.argsort(-sizes, kind="stable")]
         keywords: list[str] = []
         for r in by_size:
@@ -111,8 +108,6 @@ class ThemeEditsMixin:
         """
         from sklearn.cluster import KMeans
 
-        from .model import theme_keywords
-
         row = self._row_of(theme_id)
         if not isinstance(n_themes, (int, np.integer)) or n_themes < 2:
             raise config_error("n_themes", "an integer >= 2", n_themes)
@@ -147,7 +142,7 @@ class ThemeEditsMixin:
         rows, cents = [], []
         for tid in new_ids:
             members = np.flatnonzero(local == tid)
-            centroid = _unit(embeddings[members].mean(axis=0))
+            centroid = unit(embeddings[members].mean(axis=0))
             sims = embeddings[members] @ centroid
             examples = list(dict.fromkeys(texts[members[i]] for i in np.argsort(-sims)))
             kw = keywords.get(tid, [])

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .model import OUTLIER, ThemeModel, _renumber_by_size, auto_min_theme_size
+from .geometry import OUTLIER
+from .model import ThemeModel, auto_min_theme_size, renumber_by_size
 
 
 def auto_n_themes(n_texts: int) -> int:
@@ -46,8 +47,7 @@ def fit_kmeans_model(texts: list[str], embeddings: np.ndarray, *, n_themes: int 
         labels = km.fit_predict(embeddings).astype(int)
         counts = np.bincount(labels, minlength=k)
         labels = np.where(counts[labels] < min_size, OUTLIER, labels)
-    labels = _renumber_by_size(labels)
+    labels = renumber_by_size(labels)
     model.min_theme_size_ = min_size
     model.labels_ = labels
-    model._describe(list(texts), embeddings, labels)
-    return model
+    return model.describe(list(texts), embeddings, labels)

@@ -11,13 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import config_error
-
-
-def _unit_rows(m: np.ndarray) -> np.ndarray:
-    m = np.asarray(m, dtype=np.float32)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return m / np.where(norms == 0, 1.0, norms)
+from .geometry import unit_rows
 
 
 def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> np.ndarray:
@@ -25,9 +19,6 @@ def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> n
 
     ``P`` is ``min(n_parents, n_themes)``; every parent has at least one theme.
     """
-    if not isinstance(n_parents, (int, np.integer)) or n_parents < 1:
-        raise config_error("themes.n_parents", "an integer >= 1 (0 turns parents off)",
-                           n_parents)
     k = len(centroids)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
@@ -42,7 +33,7 @@ def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> n
         # Ward on unit vectors (euclidean there is a monotone function of cosine) gives
         # parents of comparable breadth; average linkage left one parent holding most themes.
         groups = AgglomerativeClustering(n_clusters=p, linkage="ward").fit(
-            _unit_rows(centroids)).labels_
+            unit_rows(centroids)).labels_
     sizes = np.asarray(sizes)
     totals = {g: int(sizes[groups == g].sum()) for g in set(groups.tolist())}
     first = {g: int(np.flatnonzero(groups == g)[0]) for g in totals}
@@ -59,7 +50,7 @@ def small_theme_merges(centroids: np.ndarray, sizes: np.ndarray, parents: np.nda
     """
     if min_size <= 1 or len(centroids) < 2:
         return {}
-    c = _unit_rows(centroids)
+    c = unit_rows(centroids)
     sizes = np.asarray(sizes).astype(np.int64).copy()
     alive = np.ones(len(c), dtype=bool)
     out: dict[int, int] = {}

@@ -5,9 +5,14 @@ theme, then discovers new themes in the rest with BERTopic (by default a graph c
 that chooses the number of themes itself, :class:`~.cluster.GraphThemeClusterer`; or
 UMAP -> HDBSCAN), folds small themes into a similar sibling, numbers themes by size, labels
 them and groups them under a few parent themes.
-``transform`` assigns new texts to the known themes by cosine similarity to each theme's
+``predict`` assigns new texts to the known themes by cosine similarity to each theme's
 centroid, so a saved model (safetensors + JSON, no pickle) can label next week's feedback
 without refitting and without running any code from the model folder.
+
+``ThemeModel`` is a scikit-learn estimator: its parameters are its ``__init__``'s keyword
+arguments, read by ``get_params`` and used by ``clone``, ``set_params``, :meth:`save` and
+:meth:`load`; :func:`theme_model_from_config` is the one place the settings of a run
+(``[themes]``) become a model.
 """
 
 from __future__ import annotations
@@ -15,23 +20,27 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from ..errors import ModelError, NotFittedError, config_error, input_error
+from .describe import THEME_COLUMNS, describe_themes
 from .edit import ThemeEditsMixin
+from .geometry import OUTLIER, assign, centroids
 from .hierarchy import parent_groups, small_theme_merges
-from .labels import KeyphraseLabeler, PhraseAnalyzer, dedupe_labels
+from .labels import KeyphraseLabeler, PhraseAnalyzer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import ThemesConfig
 
 log = logging.getLogger(__name__)
 
-OUTLIER = -1
 FORMAT_VERSION = 2
-METHODS = ("graph", "hdbscan")
-THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "examples", "is_new", "parent_id",
-                 "parent_label"]
 
 
 def auto_min_theme_size(n_texts: int) -> int:
@@ -39,7 +48,7 @@ def auto_min_theme_size(n_texts: int) -> int:
     return int(np.clip(round(n_texts * 0.003), 5, 50))
 
 
-class ThemeModel(ThemeEditsMixin):
+class ThemeModel(ThemeEditsMixin, BaseEstimator):
     """Discover themes in embedded texts and assign new texts to them.
 
     Parameters
@@ -51,7 +60,8 @@ class ThemeModel(ThemeEditsMixin):
     method : {"graph", "hdbscan"}
         ``"graph"`` (default): Louvain on a k-NN graph of the full embeddings at the
         resolution the data support (:class:`~.cluster.GraphThemeClusterer`), every text
-        gets a theme.  ``"hdbscan"``: BERTopic's UMAP -> HDBSCAN.
+        gets a theme.  ``"hdbscan"``: BERTopic's UMAP -> HDBSCAN.  Ignored when
+        ``clusterer`` is given.
     n_neighbors : int
         Neighbours per text in the graph (``"graph"``) or in UMAP (``"hdbscan"``).
     n_components : int
@@ -62,7 +72,7 @@ class ThemeModel(ThemeEditsMixin):
         Reassign texts HDBSCAN left without a theme to the nearest theme when their cosine
         similarity to its centroid is at least ``assign_threshold``.
     assign_threshold : float
-        Minimum cosine similarity to a theme centroid for :meth:`transform` (and outlier
+        Minimum cosine similarity to a theme centroid for :meth:`predict` (and outlier
         reduction) to assign a text to that theme.
     taxonomy : str, Path or Taxonomy, optional
         Known themes (a TOML/YAML file, or a packaged name such as ``"returns_refunds"``).
@@ -80,6 +90,13 @@ class ThemeModel(ThemeEditsMixin):
         Defaults to :class:`~feedback_mining.themes.labels.KeyphraseLabeler`; plug in your
         own (an LLM, say): it gets the theme's (phrase, weight) pairs, strongest first, and
         up to 200 of its texts, and returns a short label.
+    clusterer : scikit-learn style clusterer, optional
+        Any object with ``fit(X)`` that sets ``labels_`` (-1 for no theme), e.g.
+        ``sklearn.cluster.KMeans(n_clusters=20)``; it is cloned and run on the full
+        embeddings instead of the one ``method`` names.
+
+    ``labeler`` and ``clusterer`` objects are not written by :meth:`save` (a saved model
+    runs no code when loaded); pass them again to :meth:`load` if you need them.
 
     Attributes
     ----------
@@ -105,7 +122,8 @@ class ThemeModel(ThemeEditsMixin):
                  n_neighbors: int = 15, n_components: int = 5, n_keywords: int = 8,
                  n_examples: int = 3, reduce_outliers: bool = True,
                  assign_threshold: float = 0.5, taxonomy=None, n_parents: int = 10,
-                 merge_below: int = 0, merge_similarity: float = 0.8, labeler=None):
+                 merge_below: int = 0, merge_similarity: float = 0.8, labeler=None,
+                 clusterer=None):
         self.seed = seed
         self.min_theme_size = min_theme_size
         self.method = method
@@ -120,6 +138,7 @@ class ThemeModel(ThemeEditsMixin):
         self.merge_below = merge_below
         self.merge_similarity = merge_similarity
         self.labeler = labeler
+        self.clusterer = clusterer
 
     # ------------------------------------------------------------------ fitting
     def fit(self, texts: Sequence[str], embeddings: np.ndarray, *,
@@ -131,15 +150,9 @@ class ThemeModel(ThemeEditsMixin):
         """
         texts = [str(t) for t in texts]
         embeddings = _check_embeddings(texts, embeddings)
-        if self.method not in METHODS:
-            raise config_error("themes.method", f"one of {METHODS}", self.method)
-        if not isinstance(self.n_parents, (int, np.integer)) or self.n_parents < 0:
-            raise config_error("themes.n_parents", "0 (no parents) or more", self.n_parents)
+        _check_params(self)
         n = len(texts)
         min_size = self.min_theme_size or auto_min_theme_size(n)
-        if min_size < 2:
-            raise config_error("themes.min_theme_size", "at least 2 (or 0 for automatic)",
-                               self.min_theme_size)
         self.min_theme_size_ = min_size
         self._fit_texts, self._fit_embeddings = texts, embeddings  # for split(); not saved
         known, known_names = self._match_taxonomy(embeddings, encode)
@@ -160,16 +173,19 @@ class ThemeModel(ThemeEditsMixin):
         labels = np.where(known >= 0, offset + known, labels)
         names = {offset + k: name for k, name in enumerate(known_names)}
         labels = self._fold_small(labels, embeddings, min_size, set(names))
-        renumbered = _renumber_by_size(labels)
+        renumbered = renumber_by_size(labels)
         names = {int(renumbered[np.flatnonzero(labels == old)[0]]): name
                  for old, name in names.items() if (labels == old).any()}
         self.labels_ = renumbered
-        self._describe(texts, embeddings, renumbered, names)
+        self.describe(texts, embeddings, renumbered, names)
         return self
 
-    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray, *,
-                      encode=None) -> np.ndarray:
+    def fit_predict(self, texts: Sequence[str], embeddings: np.ndarray, *,
+                    encode=None) -> np.ndarray:
+        """Fit, and return the theme id of each fitted text (``labels_``)."""
         return self.fit(texts, embeddings, encode=encode).labels_
+
+    fit_transform = fit_predict  # the name used before; kept for notebooks
 
     def _labeler(self):
         return self.labeler or KeyphraseLabeler()
@@ -203,13 +219,13 @@ class ThemeModel(ThemeEditsMixin):
         ids = sorted(t for t in set(labels.tolist()) if t != OUTLIER)
         if len(ids) < 2:
             return labels
-        centroids = np.vstack([_unit(embeddings[labels == t].mean(axis=0)) for t in ids])
+        cents = centroids(embeddings, labels, ids)
         sizes = np.array([(labels == t).sum() for t in ids])
-        parents = parent_groups(centroids, sizes, self.n_parents) if self.n_parents \
+        parents = parent_groups(cents, sizes, self.n_parents) if self.n_parents \
             else np.zeros(len(ids), dtype=np.int64)
         # a known theme is nobody's sibling: it is neither folded nor folded into
         parents = np.where([t in known for t in ids], -1 - np.arange(len(ids)), parents)
-        merges = small_theme_merges(centroids, sizes, parents,
+        merges = small_theme_merges(cents, sizes, parents,
                                     min_size=self.merge_below or 2 * min_size,
                                     merge_similarity=float(self.merge_similarity))
         out = labels.copy()
@@ -229,7 +245,12 @@ class ThemeModel(ThemeEditsMixin):
         from .cluster import GraphThemeClusterer, identity_reducer
 
         n = len(texts)
-        if self.method == "graph":
+        if self.clusterer is not None:
+            from sklearn.base import clone
+
+            umap_model = identity_reducer()
+            hdbscan_model = clone(self.clusterer)
+        elif self.method == "graph":
             umap_model = identity_reducer()
             hdbscan_model = GraphThemeClusterer(n_neighbors=self.n_neighbors,
                                                 min_cluster_size=min_size,
@@ -254,73 +275,27 @@ class ThemeModel(ThemeEditsMixin):
             verbose=False,
         )
         topics, _ = topic_model.fit_transform(texts, embeddings=embeddings)
-        self.bertopic_ = topic_model
         return np.asarray(topics, dtype=int)
 
-    def _describe(self, texts: list[str], embeddings: np.ndarray, labels: np.ndarray,
-                  known: dict[int, str] | None = None) -> None:
-        known = known or {}
-        ids = sorted(t for t in set(labels.tolist()) if t != OUTLIER)
-        self.centroids_ = np.vstack([_unit(embeddings[labels == t].mean(axis=0)) for t in ids]) \
-            if ids else np.zeros((0, embeddings.shape[1]), dtype=np.float32)
-        keywords = theme_keywords(texts, labels, ids, self.n_keywords)
-        labeler = self._labeler()
-        rows = []
-        for i, t in enumerate(ids):
-            members = np.flatnonzero(labels == t)
-            examples = _representative(texts, embeddings, members, self.centroids_[i],
-                                       self.n_examples)
-            label = known.get(t) or labeler.label(keywords[t],
-                                                  [texts[j] for j in members[:200]])
-            rows.append({"theme_id": t, "label": label,
-                         "keywords": [w for w, _ in keywords[t]],
-                         "size": int(len(members)), "examples": examples,
-                         "is_new": t not in known})
-        frame = pd.DataFrame(rows, columns=THEME_COLUMNS[:6])
-        if len(frame):
-            new = frame["is_new"].to_numpy()
-            deduped = dedupe_labels(frame["label"].tolist(), frame["keywords"].tolist())
-            frame["label"] = np.where(new, deduped, frame["label"])  # known names stay as given
-        self.themes_ = frame
-        self._describe_parents(texts, labels)
+    def describe(self, texts: list[str], embeddings: np.ndarray, labels: np.ndarray,
+                 known: dict[int, str] | None = None) -> ThemeModel:
+        """Describe the themes ``labels`` gives ``texts``: set ``centroids_`` and ``themes_``
+        (keywords, size, most typical texts, a label, parent themes).
 
-    def _describe_parents(self, texts: list[str], labels: np.ndarray) -> None:
-        """Group the themes under ``n_parents`` parent themes and label each parent."""
-        frame = self.themes_
-        ids = frame["theme_id"].tolist()
-        if not ids:
-            self.themes_ = frame.assign(parent_id=pd.Series(dtype=int),
-                                        parent_label=pd.Series(dtype=object))
-            return
-        if not self.n_parents:
-            frame["parent_id"] = frame["theme_id"].astype(int)
-            frame["parent_label"] = frame["label"]
-            self.themes_ = frame[THEME_COLUMNS]
-            return
-        parents = parent_groups(self.centroids_, frame["size"].to_numpy(), int(self.n_parents))
-        parent_of = dict(zip(ids, parents.tolist(), strict=True))
-        text_parent = np.array([parent_of.get(t, OUTLIER) for t in labels.tolist()])
-        pids = sorted(set(parents.tolist()))
-        keywords = theme_keywords(texts, text_parent, pids, self.n_keywords)
-        labeler = self._labeler()
-        names = []
-        for p in pids:
-            children = frame[parents == p]
-            if len(children) == 1:
-                names.append(children["label"].iloc[0])
-            else:
-                members = np.flatnonzero(text_parent == p)
-                names.append(labeler.label(keywords[p], [texts[j] for j in members[:200]]))
-        names = dedupe_labels(names, [[w for w, _ in keywords[p]] for p in pids])
-        frame["parent_id"] = parents.astype(int)
-        frame["parent_label"] = [names[pids.index(p)] for p in parents.tolist()]
-        self.themes_ = frame[THEME_COLUMNS]
+        ``fit`` ends with this; the fast path (:mod:`.fast`) and stable runs
+        (:mod:`.stable`) call it on themes found another way.  ``known`` maps a theme id to
+        the name it keeps (a taxonomy theme).
+        """
+        self.centroids_, self.themes_ = describe_themes(
+            texts, embeddings, labels, known=known, n_keywords=self.n_keywords,
+            n_examples=self.n_examples, n_parents=self.n_parents, labeler=self._labeler())
+        return self
 
     # ------------------------------------------------------------------ assignment
-    def transform(self, embeddings: np.ndarray) -> np.ndarray:
+    def predict(self, embeddings: np.ndarray) -> np.ndarray:
         """Theme id of each embedded text: the most similar centroid, or -1 below the
         ``assign_threshold``."""
-        self._check_fitted()
+        check_fitted(self)
         embeddings = np.asarray(embeddings, dtype=np.float32)
         if embeddings.ndim != 2 or embeddings.shape[1] != self.centroids_.shape[1]:
             raise ModelError(
@@ -328,17 +303,15 @@ class ThemeModel(ThemeEditsMixin):
                 f"was fitted on {self.centroids_.shape[1]}-dimensional embeddings from "
                 f"{getattr(self, 'embedding_model_', {}).get('name', 'an unrecorded model')!r}. "
                 "Embed with the model's embedding model, or refit with `feedback-mining fit`.")
-        if len(self.centroids_) == 0 or len(embeddings) == 0:
-            return np.full(len(embeddings), OUTLIER, dtype=int)
-        sims = embeddings @ self.centroids_.T
-        best = sims.argmax(axis=1)
-        ids = self.themes_["theme_id"].to_numpy()[best]
-        return np.where(sims.max(axis=1) >= self.assign_threshold, ids, OUTLIER).astype(int)
+        return assign(embeddings, self.centroids_, self.themes_["theme_id"].to_numpy(),
+                      self.assign_threshold)
+
+    def transform(self, embeddings: np.ndarray) -> np.ndarray:
+        """The same as :meth:`predict` (the name used before; kept for notebooks)."""
+        return self.predict(embeddings)
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "centroids_"):
-            raise NotFittedError("this ThemeModel is not fitted yet; call fit(texts, embeddings) "
-                                 "or ThemeModel.load(folder) first.")
+        check_fitted(self)
 
     # ------------------------------------------------------------------ persistence
     def save(self, folder: str | Path) -> Path:
@@ -347,15 +320,12 @@ class ThemeModel(ThemeEditsMixin):
 
         from ..io.writers import atomic_write, json_default
 
-        self._check_fitted()
+        check_fitted(self)
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         meta = {
             "format_version": FORMAT_VERSION,
-            "params": {k: getattr(self, k) for k in (
-                "seed", "min_theme_size", "method", "n_neighbors", "n_components",
-                "n_keywords", "n_examples", "reduce_outliers", "assign_threshold", "n_parents",
-                "merge_below", "merge_similarity")} | {"taxonomy": self._taxonomy_ref()},
+            "params": self._saved_params(),
             "themes": self.themes_.to_dict(orient="records"),
             "edits": list(getattr(self, "edits_", [])),
         }
@@ -372,9 +342,22 @@ class ThemeModel(ThemeEditsMixin):
                                                 encoding="utf-8"))
         return folder
 
+    def _saved_params(self) -> dict[str, Any]:
+        """``get_params()`` as model.json holds them: the taxonomy as its file or packaged
+        name; labeler and clusterer objects left out (loading runs no code)."""
+        params = self.get_params(deep=False)
+        params["taxonomy"] = self._taxonomy_ref()
+        for key in _CODE_PARAMS:
+            params.pop(key)
+        return params
+
     @classmethod
-    def load(cls, folder: str | Path) -> ThemeModel:
-        """Load a model written by :meth:`save`; reads data only, runs no code."""
+    def load(cls, folder: str | Path, **objects: Any) -> ThemeModel:
+        """Load a model written by :meth:`save`; reads data only, runs no code.
+
+        ``objects`` gives back what :meth:`save` cannot write: ``labeler=`` and
+        ``clusterer=`` objects.
+        """
         from safetensors.numpy import load_file
 
         folder = Path(folder)
@@ -386,7 +369,13 @@ class ThemeModel(ThemeEditsMixin):
         if meta.get("format_version") not in (1, FORMAT_VERSION):
             raise ModelError(f"{meta_path}: expected format_version {FORMAT_VERSION}, found "
                              f"{meta.get('format_version')!r}. Refit the model with this version.")
-        model = cls(**meta["params"])
+        unknown = set(objects) - set(_CODE_PARAMS)
+        if unknown:
+            raise config_error("ThemeModel.load", f"only {list(_CODE_PARAMS)} as objects",
+                               sorted(unknown))
+        names = cls().get_params(deep=False)
+        params = {k: v for k, v in meta["params"].items() if k in names}
+        model = cls(**params, **objects)
         model.centroids_ = load_file(str(weights))["centroids"]
         themes = pd.DataFrame(meta["themes"])
         if "is_new" not in themes:  # written by format 1: flat, no taxonomy
@@ -407,31 +396,44 @@ class ThemeModel(ThemeEditsMixin):
         return getattr(self.taxonomy, "source", None) or None
 
 
+_CODE_PARAMS = ("labeler", "clusterer")  # objects: given, never saved
+
+
+def _check_params(model: ThemeModel) -> None:
+    """The parameters that are also run settings, checked by the settings' own rules
+    (config.py declares them once: choices, ranges)."""
+    from ..config import ThemesConfig, check_setting
+
+    settings = {f.name for f in fields(ThemesConfig)} - {"taxonomy"}
+    for name, value in model.get_params(deep=False).items():
+        if name in settings:
+            check_setting(ThemesConfig, name, value)
+
+
+def check_fitted(model: ThemeModel) -> None:
+    """Raise :class:`~feedback_mining.errors.NotFittedError` unless ``model`` is fitted."""
+    if not hasattr(model, "centroids_"):
+        raise NotFittedError("this ThemeModel is not fitted yet; call fit(texts, embeddings) "
+                             "or ThemeModel.load(folder) first.")
+
+
+def theme_model_from_config(cfg: ThemesConfig, **objects: Any) -> ThemeModel:
+    """The theme model a run's ``[themes]`` settings describe: the one place settings
+    become a :class:`ThemeModel` (``objects``: ``labeler=``, ``clusterer=``).
+
+    >>> from feedback_mining.config import ThemesConfig
+    >>> theme_model_from_config(ThemesConfig(seed=7)).seed
+    7
+    """
+    return ThemeModel(seed=cfg.seed, min_theme_size=cfg.min_theme_size, method=cfg.method,
+                      n_neighbors=cfg.n_neighbors, n_components=cfg.n_components,
+                      n_keywords=cfg.n_keywords, n_examples=cfg.n_examples,
+                      reduce_outliers=cfg.reduce_outliers, taxonomy=cfg.taxonomy or None,
+                      n_parents=cfg.n_parents, merge_below=cfg.merge_below,
+                      merge_similarity=cfg.merge_similarity, **objects)
+
+
 # ---------------------------------------------------------------------- helpers
-def theme_keywords(texts: Sequence[str], labels: np.ndarray, ids: Sequence[int],
-                   n_keywords: int) -> dict[int, list[tuple[str, float]]]:
-    """Class-based TF-IDF key phrases per theme (BERTopic's c-TF-IDF)."""
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    if not ids:
-        return {}
-    joined = [" \n ".join(texts[j] for j in np.flatnonzero(labels == t)) for t in ids]
-    vec = CountVectorizer(analyzer=PhraseAnalyzer())
-    try:
-        counts = vec.fit_transform(joined)
-    except ValueError:  # no phrase at all (digits, symbols)
-        return {t: [] for t in ids}
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts)
-    words = vec.get_feature_names_out()
-    out: dict[int, list[tuple[str, float]]] = {}
-    for row, t in enumerate(ids):
-        scores = ctfidf[row].toarray().ravel()
-        order = np.lexsort((words, -scores))[:n_keywords]
-        out[t] = [(str(words[k]), float(scores[k])) for k in order if scores[k] > 0]
-    return out
-
-
 def _check_embeddings(texts: list[str], embeddings: np.ndarray) -> np.ndarray:
     embeddings = np.asarray(embeddings, dtype=np.float32)
     if embeddings.ndim != 2 or embeddings.shape[0] != len(texts):
@@ -442,48 +444,19 @@ def _check_embeddings(texts: list[str], embeddings: np.ndarray) -> np.ndarray:
     return embeddings
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(v))
-    return (v / norm if norm else v).astype(np.float32)
-
-
 def _reassign_outliers(labels: np.ndarray, embeddings: np.ndarray, threshold: float) -> np.ndarray:
     ids = sorted(t for t in set(labels.tolist()) if t != OUTLIER)
-    centroids = np.vstack([_unit(embeddings[labels == t].mean(axis=0)) for t in ids])
     out = labels.copy()
     idx = np.flatnonzero(labels == OUTLIER)
-    sims = embeddings[idx] @ centroids.T
-    best = sims.argmax(axis=1)
-    ok = sims[np.arange(len(idx)), best] >= threshold
-    out[idx[ok]] = np.asarray(ids)[best[ok]]
+    out[idx] = assign(embeddings[idx], centroids(embeddings, labels, ids), np.asarray(ids),
+                      threshold)
     return out
 
 
-def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
+def renumber_by_size(labels: np.ndarray) -> np.ndarray:
     """Theme 0 is the largest; ties broken by first appearance, so numbering is stable."""
     ids = [t for t in dict.fromkeys(labels.tolist()) if t != OUTLIER]
     sizes = {t: int((labels == t).sum()) for t in ids}
     order = sorted(ids, key=lambda t: (-sizes[t], ids.index(t)))
     mapping = {old: new for new, old in enumerate(order)}
     return np.array([mapping.get(t, OUTLIER) for t in labels.tolist()], dtype=int)
-
-
-def _representative(texts: list[str], embeddings: np.ndarray, members: np.ndarray,
-                    centroid: np.ndarray, n: int) -> list[str]:
-    """The members closest to the centroid, distinct, preferring readable lengths."""
-    sims = embeddings[members] @ centroid
-    lengths = np.array([len(texts[j]) for j in members])
-    readable = (lengths >= 20) & (lengths <= 300)
-    order = np.lexsort((members, -sims, ~readable))
-    out: list[str] = []
-    seen: set[str] = set()
-    for k in order:
-        text = texts[members[k]]
-        key = text.strip().lower()
-        if key not in seen:
-            out.append(text)
-            seen.add(key)
-        if len(out) == n:
-            break
-    return out
-

@@ -23,18 +23,18 @@ which :meth:`ThemeModel.save` writes into ``model.json``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
 from ..errors import ModelError
-from .model import OUTLIER, ThemeModel, auto_min_theme_size
-
-PARAMS = ("seed", "min_theme_size", "n_neighbors", "n_components", "n_keywords", "n_examples",
-          "reduce_outliers", "assign_threshold")
+from .geometry import OUTLIER, assign, unit
+from .model import ThemeModel, auto_min_theme_size, check_fitted
 
 
 @dataclass
@@ -118,7 +118,7 @@ def update_model(model: ThemeModel, texts: Sequence[str], embeddings: np.ndarray
     texts, embeddings
         This run's texts and their embeddings (same embedding model as ``model``).
     assigned : ndarray of int, optional
-        ``model.transform(embeddings)`` when already computed (e.g. on Dask workers).
+        ``model.predict(embeddings)`` when already computed (e.g. on Dask workers).
     new_themes : bool
         Cluster what fits no known theme into new themes.
     min_new_theme_size : int
@@ -145,13 +145,13 @@ def update_model(model: ThemeModel, texts: Sequence[str], embeddings: np.ndarray
     >>> [t["theme_id"] for t in changes.new]  # ids continue after the known ones
     [1]
     """
-    model._check_fitted()
+    check_fitted(model)
     texts = [str(t) for t in texts]
     embeddings = np.asarray(embeddings, dtype=np.float32)
     if len(texts) != len(embeddings):
         raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings.")
     if assigned is None:
-        assigned = model.transform(embeddings)
+        assigned = model.predict(embeddings)
     assigned = np.asarray(assigned, dtype=int).copy()
     known_ids = [int(t) for t in model.themes_["theme_id"]]
     changes = ThemeChanges()
@@ -178,7 +178,7 @@ def update_model(model: ThemeModel, texts: Sequence[str], embeddings: np.ndarray
                 members = members[assigned[members] == OUTLIER]
                 if len(members) * len(texts) / max(len(idx), 1) < n_min:
                     continue
-                centroid = _unit(embeddings[members].mean(axis=0))
+                centroid = unit(embeddings[members].mean(axis=0))
                 sims = model.centroids_ @ centroid if len(model.centroids_) else np.zeros(0)
                 new_rows.append({"theme_id": next_id, "members": members})
                 new_centroids.append(centroid)
@@ -217,12 +217,9 @@ def update_model(model: ThemeModel, texts: Sequence[str], embeddings: np.ndarray
             # only texts that fit no known theme may go to a new theme
             unassigned = np.flatnonzero(assigned == OUTLIER)
             if len(unassigned):
-                cents = np.vstack(new_centroids)
-                sims = embeddings[unassigned] @ cents.T
-                best = sims.argmax(axis=1)
-                ok = sims[np.arange(len(unassigned)), best] >= model.assign_threshold
-                new_ids = np.array([r["theme_id"] for r in new_rows])
-                assigned[unassigned[ok]] = new_ids[best[ok]]
+                assigned[unassigned] = assign(embeddings[unassigned], np.vstack(new_centroids),
+                                              np.array([r["theme_id"] for r in new_rows]),
+                                              model.assign_threshold)
             labels = dict(zip(updated.themes_["theme_id"], updated.themes_["label"], strict=True))
             for item in changes.new:
                 item["label"] = labels[item["theme_id"]]
@@ -248,9 +245,8 @@ def _fresh_fit(model: ThemeModel, texts: list[str], embeddings: np.ndarray,
         idx = np.sort(np.random.default_rng(model.seed).choice(n, sample_size, replace=False))
     if len(idx) < 10:
         return None, idx
-    params = {k: getattr(model, k) for k in PARAMS}
-    params["min_theme_size"] = 0 if not model.min_theme_size else model.min_theme_size
-    fresh = ThemeModel(**params, labeler=model.labeler)
+    # the model's own settings; known themes are what the comparison is with, not a taxonomy
+    fresh = clone(model).set_params(taxonomy=None)
     fresh.fit([texts[i] for i in idx], embeddings[idx])
     return fresh.labels_, idx
 
@@ -263,10 +259,9 @@ def _add_themes(model: ThemeModel, texts: list[str], embeddings: np.ndarray,
         labels[r["members"]] = r["theme_id"]
     keep = labels != OUTLIER
     # describe them with the model's own keyword / label code, on their members only
-    helper = ThemeModel(**{k: getattr(model, k) for k in PARAMS}, labeler=model.labeler)
+    helper = clone(model).set_params(taxonomy=None)
     sub_texts = [t for t, k in zip(texts, keep, strict=True) if k]
-    helper._describe(sub_texts, embeddings[keep], labels[keep])
-    described = helper.themes_
+    described = helper.describe(sub_texts, embeddings[keep], labels[keep]).themes_
     taken = set(model.themes_["label"])
     described["label"] = [_unique_label(lbl, taken) for lbl in described["label"]]
     model.themes_ = pd.concat([model.themes_, described], ignore_index=True)
@@ -283,15 +278,11 @@ def _unique_label(label: str, taken: set[str]) -> str:
 
 
 def _copy(model: ThemeModel) -> ThemeModel:
-    out = ThemeModel(**{k: getattr(model, k) for k in PARAMS}, labeler=model.labeler)
-    out.centroids_ = np.array(model.centroids_, dtype=np.float32, copy=True)
-    out.themes_ = model.themes_.copy()
-    for key in ("embedding_model_", "min_theme_size_"):
-        if hasattr(model, key):
-            setattr(out, key, getattr(model, key))
+    """A copy with every parameter (``clone``) and everything learned or edited (the
+    attributes ending in ``_``: themes, centroids, edits, history, taxonomy...)."""
+    out = clone(model)
+    for key, value in vars(model).items():
+        if key.endswith("_") and not key.startswith("_"):
+            setattr(out, key, copy.deepcopy(value))
+    out.centroids_ = np.asarray(out.centroids_, dtype=np.float32)
     return out
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(v))
-    return (v / norm if norm else v).astype(np.float32)
