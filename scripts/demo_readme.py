@@ -105,7 +105,8 @@ def pictures(run: Path, docs: Path) -> None:
         theme = next(i for i, t in enumerate(titles) if t.startswith("#1 "))
         shutil.copyfile(pages[table], docs / "deck_table.png")
         shutil.copyfile(pages[theme], docs / "deck_theme.png")
-        browser.screenshot(run / "themes.html", 1400, docs / "html_1400.png", work, height=2400)
+        browser.screenshot((run / "themes.html").resolve(), 1400, docs / "html_1400.png", work,
+                           height=2400)
     print(f"wrote {docs / 'deck_table.png'}, {docs / 'deck_theme.png'}, {docs / 'html_1400.png'}")
 
 
