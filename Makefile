@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo readme notebooks test lint bench clean-venv
+.PHONY: demo readme notebooks test test-all lint bench clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,7 +31,16 @@ readme: $(STAMP)
 notebooks: $(STAMP)
 	$(VENV)/bin/jupyter-execute --inplace --timeout=1200 notebooks/*.ipynb
 
+# Every test but the slow real-model ones and the notebooks, so a change is checked in a few
+# minutes; CI (CI=true, as .ci/run runs it) and `make test-all` run everything.
+ifeq ($(CI),true)
+test: test-all
+else
 test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow" tests
+endif
+
+test-all: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests --nbmake --nbmake-timeout=1200 notebooks
 
 lint: $(STAMP)
