@@ -177,6 +177,7 @@ they've let's he's she's im ive id
 """.split())
 _BAD_END = _BAD_END | _CONTRACTED | frozenset("""
 like felt feel feels looked look looks seemed seem seems tried try wanted want
+run runs running come comes came goes went
 """.split())
 _BAD_START = _BAD_START | _CONTRACTED | {"please", "pls", "plz"}
 _SPLIT = re.compile(r"[.!?;:,()\[\]\"…]+|\s[-–—]+\s")
