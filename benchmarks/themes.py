@@ -17,7 +17,8 @@ MiniLM embeddings.  Rows set aside by cleaning and texts without a theme count a
 
 Labels: for each detailed theme, the cosine similarity (MiniLM) between its label and the
 humanised name of its majority intent ("card_arrival" -> "card arrival"), for our labels
-(the friction label of the theme where it has one, else the theme model's), the previous
+(the name each theme carries: its friction row's when most of its mentions are friction,
+else the one found on all its mentions), the previous
 default labeler's (``KeyphraseLabeler`` on all the theme's mentions), and BERTopic's
 default representation of the same
 clusters (its top 4 c-TF-IDF words); plus the share of our labels that
@@ -222,10 +223,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"{s['unassigned']:>7.1%} {seconds:>8.1f}", flush=True)
             if seed == args.seeds[0]:
                 truth_names = majority(detail, y)
-                sub = result.subthemes
-                friction = sub[sub["kind"] == "friction"].set_index("theme_id")["label"].to_dict()
+                # the name each theme carries (its friction row's when it is mostly complaints)
                 topic = result.model.themes_.set_index("theme_id")["label"].to_dict()
-                ours_names = {int(t): friction.get(t, topic[t]) for t in topic}
+                ours_names = {int(t): str(v) for t, v in topic.items()}
                 # the previous default labeler (key phrase of all the theme's mentions), on
                 # the same themes: the model's own names are now its friction rows'
                 m = result.mentions

@@ -372,9 +372,15 @@ def _fixed_labels(model: ThemeModel, *, all_names: bool = True
 def _name_model_themes(model: ThemeModel, views, mentions: pd.DataFrame,
                        documents: pd.DataFrame) -> None:
     """Give the model's themes the names of their friction rows (what a saved model, the
-    mentions and the documents then carry), where they have one."""
+    mentions and the documents then carry) where most of their mentions are friction."""
     sub = views.subthemes
     friction = sub[sub["kind"] == "friction"]
+    # only a theme that is mostly complaints is named after them; a theme of requests or
+    # context ("how do I change my address?") keeps the name found on all its mentions
+    total = mentions.groupby("theme_id").size()
+    mostly = friction["mentions"].to_numpy() >= 0.5 * total.reindex(
+        friction["theme_id"]).fillna(0).to_numpy()
+    friction = friction[mostly]
     names = dict(zip(friction["theme_id"].astype(int), friction["label"], strict=True))
     parents = dict(zip(views.themes["theme_id"].astype(int), views.themes["label"],
                        strict=True))
