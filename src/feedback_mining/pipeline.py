@@ -22,7 +22,7 @@ from .errors import InputError
 from .result import Result, RunSummary, clean_counts, load_result
 from .score import overall
 from .score.kinds import mention_kinds
-from .score.views import build_views
+from .score.views import build_views, describe_groups
 from .sentiment import polarity
 from .themes import OUTLIER, ThemeModel, theme_model_from_config
 from .themes.fast import fit_kmeans_model
@@ -124,7 +124,7 @@ class Pipeline:
                             n_keywords=cfg.themes.n_keywords,
                             n_examples=cfg.themes.n_examples,
                             fixed_labels=fixed, fixed_parent_labels=fixed_parents)
-        _name_model_themes(themes.model, views, segments, documents)
+        _name_model_themes(themes.model, views, segments, documents, rows.embeddings, fixed)
         table = views.themes
         clock.lap("score")
 
@@ -370,18 +370,29 @@ def _fixed_labels(model: ThemeModel, *, all_names: bool = True
 
 
 def _name_model_themes(model: ThemeModel, views, mentions: pd.DataFrame,
-                       documents: pd.DataFrame) -> None:
-    """Give the model's themes the names of their friction rows (what a saved model, the
-    mentions and the documents then carry) where most of their mentions are friction."""
+                       documents: pd.DataFrame, embeddings: np.ndarray,
+                       fixed: dict[int, str]) -> None:
+    """Name the model's themes (what a saved model, the mentions and the documents then
+    carry): a theme that is mostly complaints after its friction row, any other after the
+    phrase all its mentions use most; names in ``fixed`` stay."""
     sub = views.subthemes
     friction = sub[sub["kind"] == "friction"]
     # only a theme that is mostly complaints is named after them; a theme of requests or
-    # context ("how do I change my address?") keeps the name found on all its mentions
+    # context ("how do I change my address?") is named from all its mentions
     total = mentions.groupby("theme_id").size()
     mostly = friction["mentions"].to_numpy() >= 0.5 * total.reindex(
         friction["theme_id"]).fillna(0).to_numpy()
     friction = friction[mostly]
     names = dict(zip(friction["theme_id"].astype(int), friction["label"], strict=True))
+    ids = mentions["theme_id"].to_numpy(dtype=int)
+    rest = np.isin(ids, [t for t in model.themes_["theme_id"].astype(int)
+                         if t not in names and t not in fixed])
+    if rest.any():
+        table = describe_groups(mentions["text"].to_numpy()[rest].tolist(), ids[rest],
+                                embeddings[rest], kind="neutral",
+                                n_keywords=model.n_keywords, n_examples=1)
+        names |= dict(zip(table["theme_id"].astype(int), table["label"], strict=True))
+    names = {t: n for t, n in names.items() if t not in fixed}
     parents = dict(zip(views.themes["theme_id"].astype(int), views.themes["label"],
                        strict=True))
     frame = model.themes_
