@@ -390,7 +390,7 @@ def _name_model_themes(model: ThemeModel, views, mentions: pd.DataFrame,
     if rest.any():
         table = describe_groups(mentions["text"].to_numpy()[rest].tolist(), ids[rest],
                                 embeddings[rest], kind="neutral",
-                                n_keywords=model.n_keywords, n_examples=1)
+                                n_keywords=model.n_keywords, n_examples=0)
         names |= dict(zip(table["theme_id"].astype(int), table["label"], strict=True))
     names = {t: n for t, n in names.items() if t not in fixed}
     parents = dict(zip(views.themes["theme_id"].astype(int), views.themes["label"],

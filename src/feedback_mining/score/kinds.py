@@ -30,9 +30,10 @@ from ..config import SentimentConfig
 FRICTION, PRAISE, NEUTRAL = "friction", "praise", "neutral"
 KINDS = (FRICTION, PRAISE, NEUTRAL)
 
-# A problem said in words a sentiment model may score as neutral: negations of an
-# expected outcome, words of failure, waiting and error, and "too + adjective".
-_PROBLEM = re.compile(
+# What a label should say: a problem in words (a negation, a word of failure, waiting or
+# error, a price, "too" + an adjective), not how bad it felt ("worst", "terrible"): the
+# PhraseLabeler of friction rows prefers phrases that match it.
+STATED_PROBLEM = re.compile(
     r"(?ix)\b(?:"
     r"not|never|no|nor|nothing|nobody|none|neither|cannot|cant|can't|couldn'?t|won'?t|"
     r"wouldn'?t|didn'?t|doesn'?t|don'?t|isn'?t|wasn'?t|weren'?t|aren'?t|haven'?t|hasn'?t|"
@@ -42,20 +43,13 @@ _PROBLEM = re.compile(
     r"cold|spilt|spilled|stuck|fail(?:ed|s|ure|ing)?|error|bug(?:gy)?|crash(?:ed|es|ing)?|"
     r"declined|rejected|refused|denied|cancel(?:l?ed|ling|lation)?|charged|overcharged|"
     r"double|twice|again|issue|issues|problem|problems|complain(?:t|ts|ed)?|"
-    r"poor|worse|worst|bad|terrible|awful|horrible|rude|useless|cheap|flimsy|thin|"
+    r"rude|flimsy|thin|"
     r"itchy|scratchy|unreturnable|expensive|overpriced|pricey|costly|hidden|high|higher|"
-    r"increase[ds]?|hike[ds]?|lousy|unresponsive|unhelpful|"
+    r"increase[ds]?|hike[ds]?|unresponsive|unhelpful|"
     r"too\s+(?:small|big|large|long|short|tight|loose|wide|narrow|much|expensive|late|slow)"
     r")\b"
 )
 PRAISE_SURE = 0.5
-# The same without words that only grade ("worst", "terrible", "poor"): what a label
-# should say is what went wrong, not how bad it felt.
-_EVALUATIVE = ("poor", "worse", "worst", "bad", "terrible", "awful", "horrible", "useless",
-               "lousy", "cheap")
-STATED_PROBLEM = re.compile(_PROBLEM.pattern.replace(
-    "poor|worse|worst|bad|terrible|awful|horrible|rude|useless|cheap|", "rude|").replace(
-    "lousy|", ""), re.IGNORECASE | re.VERBOSE)
 # What makes a mention the sentiment model scores as neutral a problem report: narrower
 # than the words above, because a neutral "I was not in the market for a blazer" or "it's
 # meant to look oversized" is context, not friction.  A negation of an expected outcome

@@ -63,6 +63,10 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
     is_new = dict(zip(model_themes["theme_id"].astype(int),
                       model_themes.get("is_new", pd.Series(True, index=model_themes.index)),
                       strict=True))
+    parent = dict(zip(segments["theme_id"], segments["parent_id"], strict=False))
+    children: dict[int, list[int]] = {}
+    for t, p in parent.items():
+        children.setdefault(int(p), []).append(int(t))
     out: dict[tuple[str, str], pd.DataFrame] = {}
     extra: dict[str, object] = {}
     for kind in (FRICTION, PRAISE):
@@ -86,14 +90,10 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
             ranked = ranked.merge(table[["theme_id", "negative_examples"]], on="theme_id",
                                   how="left")
             ranked.insert(3, "kind", kind)
-            parent = dict(zip(segments["theme_id"], segments["parent_id"], strict=False))
             if level == "detail":
                 ranked["is_new"] = ranked["theme_id"].map(is_new).astype(bool)
                 ranked["parent_id"] = ranked["theme_id"].map(parent).astype("Int64")
             else:
-                children: dict[int, list[int]] = {}
-                for t, p in parent.items():
-                    children.setdefault(int(p), []).append(int(t))
                 ranked["is_new"] = [any(is_new.get(c, True) for c in children.get(int(p), []))
                                     for p in ranked["theme_id"]]
             out[(kind, level)] = ranked

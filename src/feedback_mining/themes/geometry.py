@@ -74,6 +74,8 @@ def representative(texts: Sequence[str], embeddings: np.ndarray, members: np.nda
 
 def distinct(texts: Sequence[str], n: int) -> list[str]:
     """The first ``n`` texts that differ other than by case and surrounding spaces."""
+    if n <= 0:
+        return []
     out: list[str] = []
     seen: set[str] = set()
     for text in texts:

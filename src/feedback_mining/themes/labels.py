@@ -247,12 +247,14 @@ class PhraseLabeler:
         self.max_texts = max_texts
 
     def label(self, keywords: Sequence[tuple[str, float]], texts: Sequence[str] = ()) -> str:
-        fallback = KeyphraseLabeler(max_words=self.max_words).label(keywords, texts)
+        def fallback() -> str:
+            return KeyphraseLabeler(max_words=self.max_words).label(keywords, texts)
+
         weights = self._word_weights(keywords)
         docs = [phrase_words(t) for t in list(texts)[: self.max_texts]]
         cue = re.compile(self.cue) if isinstance(self.cue, str) else self.cue
         if not weights or len(docs) < 2:
-            return fallback
+            return fallback()
         counts: dict[tuple[str, ...], int] = {}
         for clauses in docs:
             seen: set[tuple[str, ...]] = set()
@@ -285,7 +287,7 @@ class PhraseLabeler:
             score = (df / len(docs)) * min(carried, 1.5) * np.sqrt(density) * strongest
             scored[span] = score
         if not scored:
-            return fallback
+            return fallback()
         if cue is not None:
             # a label that states the problem beats one that names the topic when it is
             # nearly as well supported ("arrived late" over "the delivery"), not when only
