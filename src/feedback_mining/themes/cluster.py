@@ -40,19 +40,10 @@ def knn_graph(X: np.ndarray, n_neighbors: int):
     in numpy so that no numba compilation is needed.
     """
     import scipy.sparse as sp
-    from sklearn.neighbors import NearestNeighbors
 
     n = len(X)
     k = min(int(n_neighbors), n - 1)
-    dists, idx = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(
-        X
-    ).kneighbors(X)
-    # drop each point itself (it may not come first when there are exact duplicates)
-    not_self = idx != np.arange(n)[:, None]
-    keep = np.cumsum(not_self, axis=1) <= k
-    mask = not_self & keep
-    idx = idx[mask].reshape(n, k)
-    dists = np.maximum(dists[mask].reshape(n, k), 0.0)
+    idx, dists = exact_neighbors(X, k)
     positive = np.where(dists > 0, dists, np.inf)
     rho = positive.min(axis=1)
     rho[~np.isfinite(rho)] = 0.0
@@ -73,20 +64,59 @@ def knn_graph(X: np.ndarray, n_neighbors: int):
     return (a + a.T - product).tocsr()
 
 
+def exact_neighbors(X: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest other rows of each L2-normalised row of ``X`` and their cosine
+    distances, exact: one block of rows at a time against all rows (memory ``block x n``)."""
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    n = len(X)
+    idx = np.empty((n, k), dtype=np.int64)
+    dists = np.empty((n, k), dtype=np.float64)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        sims = X[start:stop] @ X.T
+        rows = np.arange(stop - start)
+        sims[rows, rows + start] = -np.inf  # not its own neighbour (a duplicate still is)
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top_sims = np.take_along_axis(sims, top, axis=1)
+        order = np.lexsort((top, -top_sims), axis=1)  # nearest first, ties by index
+        idx[start:stop] = np.take_along_axis(top, order, axis=1)
+        dists[start:stop] = np.clip(1.0 - np.take_along_axis(top_sims, order, axis=1), 0, 2)
+    return idx, dists
+
+
 def louvain_labels(graph, resolution: float, seed: int) -> np.ndarray:
-    """Louvain communities of a weighted scipy graph, numbered by decreasing size."""
-    import networkx as nx
+    """Louvain communities of a weighted scipy graph, numbered by decreasing size.
+
+    igraph's C implementation (``community_multilevel``), seeded: the same graph,
+    resolution and seed give the same communities.  To try several resolutions on one graph,
+    build it once with :func:`to_igraph` and pass that instead of the scipy matrix.
+    """
+    import random
+
+    import igraph
+
+    g = graph if isinstance(graph, igraph.Graph) else to_igraph(graph)
+    # igraph draws from Python's ``random`` module unless told otherwise: give it its own
+    # generator, seeded, and put the default back afterwards.
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        membership = g.community_multilevel(weights="weight", resolution=resolution).membership
+    finally:
+        igraph.set_random_number_generator(random)
+    return _renumber(np.asarray(membership, dtype=np.int64))
+
+
+def to_igraph(graph):
+    """An undirected weighted igraph Graph of a symmetric scipy matrix (upper triangle)."""
+    import igraph
     import scipy.sparse as sp
 
-    g = nx.from_scipy_sparse_array(sp.triu(graph, 1).tocsr())
-    communities = nx.community.louvain_communities(
-        g, weight="weight", resolution=resolution, seed=seed
-    )
-    communities = sorted(communities, key=lambda c: (-len(c), min(c)))
-    labels = np.empty(graph.shape[0], dtype=np.int64)
-    for cid, members in enumerate(communities):
-        labels[list(members)] = cid
-    return labels
+    up = sp.triu(graph, 1).tocoo()
+    # plain lists: igraph reads them faster than numpy arrays
+    g = igraph.Graph(n=graph.shape[0], edges=np.column_stack([up.row, up.col]).tolist(),
+                     directed=False)
+    g.es["weight"] = up.data.tolist()
+    return g
 
 
 def _absorb_small(graph, labels: np.ndarray, X: np.ndarray, min_size: int) -> np.ndarray:
@@ -124,10 +154,12 @@ def _absorb_small(graph, labels: np.ndarray, X: np.ndarray, min_size: int) -> np
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
     """Renumber themes 0..k-1 by decreasing size (ties by first member)."""
-    ids, first, counts = np.unique(labels, return_index=True, return_counts=True)
-    order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
-    mapping = {ids[i]: new for new, i in enumerate(order)}
-    return np.array([mapping[v] for v in labels], dtype=np.int64)
+    ids, first, inverse, counts = np.unique(labels, return_index=True, return_inverse=True,
+                                            return_counts=True)
+    order = np.lexsort((first, -counts))  # by size, then by first member
+    new = np.empty(len(ids), dtype=np.int64)
+    new[order] = np.arange(len(ids))
+    return new[inverse.ravel()]
 
 
 class GraphThemeClusterer(ClusterMixin, BaseEstimator):
@@ -222,18 +254,22 @@ class GraphThemeClusterer(ClusterMixin, BaseEstimator):
         Xn = unit_rows(X)
         seed = 0 if self.random_state is None else int(self.random_state)
         graph = knn_graph(Xn, self.n_neighbors)
-        sample = min(int(self.silhouette_sample), len(Xn))
+        louvain_graph = to_igraph(graph)
+        # the silhouette of every resolution on one seeded sample, whose distances are
+        # computed once (the same sample sklearn's silhouette_score(sample_size=...) draws)
+        rng = np.random.RandomState(seed)
+        pick = rng.permutation(len(Xn))[: min(int(self.silhouette_sample), len(Xn))]
+        distances = np.clip(1.0 - Xn[pick] @ Xn[pick].T, 0.0, 2.0)
+        np.fill_diagonal(distances, 0.0)
         candidates: list[tuple[float, np.ndarray, float]] = []
         for res in resolutions:
-            labels = louvain_labels(graph, res, seed)
-            if labels.max() == 0 or labels.max() >= len(Xn) - 1:
+            labels = louvain_labels(louvain_graph, res, seed)
+            sampled = labels[pick]
+            if labels.max() == 0 or labels.max() >= len(Xn) - 1 or \
+                    not 1 < len(np.unique(sampled)) < len(pick):
                 sil = -1.0
             else:
-                sil = float(
-                    silhouette_score(
-                        Xn, labels, metric="cosine", sample_size=sample, random_state=seed
-                    )
-                )
+                sil = float(silhouette_score(distances, sampled, metric="precomputed"))
             candidates.append((res, labels, sil))
         min_themes = (int(np.sqrt(len(Xn)) / 4) if self.min_themes is None
                       else int(self.min_themes))
