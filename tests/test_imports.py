@@ -111,30 +111,29 @@ def test_no_module_is_over_500_lines():
     assert {n: k for n, k in sizes.items() if k > MAX_LINES} == {}
 
 
+def _python(code: str) -> str:
+    """What a fresh interpreter prints for ``code``."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def test_importing_the_package_loads_no_heavy_library():
     # `import feedback_mining` must be quick: pandas, scikit-learn, torch and the models load
     # when a stage first needs them.
-    import subprocess
-    import sys
-
-    code = ("import sys, feedback_mining; heavy = {'pandas', 'sklearn', 'torch', 'spacy', "
-            "'sentence_transformers', 'bertopic', 'numpy'}; "
-            "print(sorted(heavy & set(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
+    assert _python("import sys, feedback_mining; heavy = {'pandas', 'sklearn', 'torch', "
+                   "'spacy', 'sentence_transformers', 'bertopic', 'numpy'}; "
+                   "print(sorted(heavy & set(sys.modules)))") == "[]"
 
 
 def test_the_package_names_load_on_first_use_and_stay_functions():
-    code = ("import feedback_mining as fm; import feedback_mining.clean.noise, "
-            "feedback_mining.pipeline; print(callable(fm.clean), callable(fm.segment), "
-            "callable(fm.history), fm.run.__module__, sorted(set(fm.__all__) - set(dir(fm))))")
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "True True True feedback_mining.pipeline []"
+    assert _python("import feedback_mining as fm; import feedback_mining.clean.noise, "
+                   "feedback_mining.pipeline; print(callable(fm.clean), callable(fm.segment), "
+                   "callable(fm.history), fm.run.__module__, "
+                   "sorted(set(fm.__all__) - set(dir(fm))))"
+                   ) == "True True True feedback_mining.pipeline []"
     with __import__("pytest").raises(AttributeError, match="no attribute 'nonsense'"):
         feedback_mining.nonsense  # noqa: B018
 
