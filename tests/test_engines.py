@@ -69,6 +69,23 @@ def test_fast_path_is_chosen_above_the_threshold_and_stated(feedback_file):
     assert cfg.sentiment.method == "model"
 
 
+def test_default_path_fits_themes_on_a_bounded_sample_and_assigns_the_rest(feedback_file, whole):
+    # A large run's theme stage is bounded: themes are found on themes.fit_sample segments,
+    # the others go to their nearest theme.
+    result = Pipeline(_cfg("themes.fit_sample=100")).run(feedback_file)
+    s = result.summary
+    n = len(result.mentions)
+    assert s["path"] == "default" and n > 100
+    assert s["theme_model"].startswith(f"fitted on a seeded sample of 100 segments "
+                                       f"(kNN graph + Louvain), the other {n - 100} assigned")
+    # the rest go to the nearest theme, or none when far from every one (assign_threshold)
+    assert (result.mentions["theme_id"] >= 0).mean() > 0.8
+    assert result.summary["themes"] >= 2
+    again = Pipeline(_cfg("themes.fit_sample=100")).run(feedback_file)
+    _same(result, again)
+    assert whole.summary["theme_model"].startswith(f"fitted on all {n} segments")
+
+
 def test_killed_run_resumes_from_its_checkpoint(feedback_file, whole, tmp_path, monkeypatch):
     cfg = _cfg("engine.chunk_size=30", f"engine.checkpoint_dir={tmp_path / 'ckpt'}")
 

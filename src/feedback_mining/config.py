@@ -184,6 +184,10 @@ class ThemesConfig(_Section):
     # cosine similarity needed to fold a small theme
     merge_similarity: Annotated[float, Field(ge=-1, le=1,
                                              description="a cosine similarity in [-1, 1]")] = 0.8
+    # the default path fits its themes on at most this many segments (a seeded sample, the
+    # rest assigned to the nearest theme): the exact kNN graph costs n^2, so this bounds the
+    # theme stage of large runs (about 20 s at 30,000 on 2 cores)
+    fit_sample: Annotated[int, _at_least(100, "100 or more")] = 30_000
 
 
 @dataclass

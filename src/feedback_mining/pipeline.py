@@ -180,23 +180,24 @@ class Pipeline:
         if self.model is None:
             clusterer = "kNN graph + Louvain" if th.method == "graph" else "UMAP + HDBSCAN"
             model = theme_model_from_config(th)
-            fitted_on = len(texts)
-            if fast:
-                idx = np.arange(len(texts))
-                if len(texts) > eng.sample_size:
-                    idx = np.sort(np.random.default_rng(th.seed).choice(
-                        len(texts), eng.sample_size, replace=False))
-                fitted_on = len(idx)
-                sample_texts = [texts[i] for i in idx]
-                if eng.fast_clusterer == "kmeans":
-                    fit_kmeans_model(sample_texts, embeddings[idx], n_themes=eng.fast_n_themes,
-                                     model=model)
-                    clusterer = "MiniBatchKMeans"
-                else:
-                    model.fit(sample_texts, embeddings[idx], encode=embedder.encode)
+            limit = eng.sample_size if fast else th.fit_sample
+            idx = np.arange(len(texts))
+            if len(texts) > limit:
+                idx = np.sort(np.random.default_rng(th.seed).choice(
+                    len(texts), limit, replace=False))
+            fitted_on = len(idx)
+            sample_texts = [texts[i] for i in idx]
+            if fast and eng.fast_clusterer == "kmeans":
+                fit_kmeans_model(sample_texts, embeddings[idx], n_themes=eng.fast_n_themes,
+                                 model=model)
+                clusterer = "MiniBatchKMeans"
                 theme_ids = _transform_in_blocks(model, embeddings)
             else:
-                theme_ids = model.fit_transform(texts, embeddings, encode=embedder.encode)
+                model.fit(sample_texts, embeddings[idx], encode=embedder.encode)
+                theme_ids = model.labels_
+                if fitted_on < len(texts):  # the others go to the nearest theme
+                    theme_ids = _transform_in_blocks(model, embeddings)
+                    theme_ids[idx] = model.labels_
             model.embedding_model_ = signature
             model.next_theme_id_ = int(model.themes_["theme_id"].max() + 1) \
                 if len(model.themes_) else 0
@@ -211,9 +212,9 @@ class Pipeline:
                 model, texts, embeddings, assigned=assigned, new_themes=True,
                 min_new_theme_size=cfg.stable.min_new_theme_size,
                 overlap=cfg.stable.overlap,
-                sample_size=eng.sample_size if fast else None,
+                sample_size=eng.sample_size if fast else th.fit_sample,
                 run_id=self.run_id)
-            fitted_on = min(len(texts), eng.sample_size) if fast else len(texts)
+            fitted_on = min(len(texts), eng.sample_size if fast else th.fit_sample)
             log.info(changes.summary_text())
         else:
             theme_ids, fitted_on = assigned, 0
