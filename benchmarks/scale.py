@@ -241,14 +241,35 @@ def main() -> None:
           flush=True)
     print(f"machine: {os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f}; "
           f"threads per run: {args.threads}", flush=True)
+    results = []
     for n in args.sizes:
         for config in args.configs:
             res = launch(config, n, args.threads, args.timeout)
+            results.append(res)
             print("RESULT " + json.dumps(res, default=str), flush=True)
             print(f"{config:>13} {n:>8}: wall {res.get('wall_s')} s, {res.get('per_s')} "
                   f"verbatims/s, peak {res.get('peak_mb')} MB, NMI {res.get('nmi')}, "
                   f"themes {res.get('themes')}, unassigned {res.get('unassigned')}"
                   + (f" [{res['failed']}]" if "failed" in res else ""), flush=True)
+    print_ratios(results)
+
+
+def print_ratios(results: list[dict]) -> None:
+    """Each of our configurations against BERTopic's default on the same input, same run:
+    throughput ratio, NMI of both, and where our time went."""
+    print("\nratio = our verbatims/s over BERTopic's on the same input in this run")
+    print(f"{'verbatims':>10} {'configuration':>16} {'wall s':>8} {'ratio':>6} "
+          f"{'NMI ours':>8} {'NMI BERTopic':>12}  stage split (s)")
+    for n in sorted({r["n"] for r in results}):
+        ref = next((r for r in results if r["n"] == n and r["config"] == "bertopic"
+                    and isinstance(r.get("wall_s"), float)), None)
+        for r in results:
+            if r["n"] != n or r["config"] == "bertopic" or not isinstance(r.get("wall_s"), float):
+                continue
+            ratio = f"{ref['wall_s'] / r['wall_s']:.2f}" if ref else "-"
+            stages = ", ".join(f"{k} {v:.0f}" for k, v in (r.get("seconds") or {}).items())
+            print(f"{n:>10} {r['config']:>16} {r['wall_s']:>8.1f} {ratio:>6} "
+                  f"{r['nmi']:>8.3f} {(ref or {}).get('nmi', float('nan')):>12.3f}  {stages}")
 
 
 if __name__ == "__main__":

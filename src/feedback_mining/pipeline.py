@@ -251,8 +251,17 @@ class _Clock:
         log.info("%s done in %.1fs", stage, self.seconds[stage])
         self.last = time.perf_counter()
 
-    def total(self) -> dict[str, float]:
-        return self.seconds | {"total": round(time.perf_counter() - self.started, 3)}
+    def total(self, steps: dict[str, float] | None = None) -> dict[str, float]:
+        """Each stage's seconds, then ``steps`` (the per-row stage's split), then the total."""
+        return self.seconds | (steps or {}) | {
+            "total": round(time.perf_counter() - self.started, 3)}
+
+
+def _per_row_seconds(stats: dict) -> dict[str, float]:
+    """Seconds of clean, segment, embed and sentiment, added up over the chunks (on Dask,
+    the workers' time), keyed like ``"embed (per row)"``."""
+    return {f"{step} (per row)": round(float(value), 3)
+            for step, value in stats.get("seconds", {}).items()}
 
 
 def _attach_themes(rows: _Rows, model: ThemeModel, theme_ids: np.ndarray,
@@ -304,7 +313,7 @@ def _summary(rows: _Rows, segments: pd.DataFrame, documents: pd.DataFrame,
         theme_model=fitted.description,
         chunks=rows.n_chunks,
         overall=overall(documents, segments, score_type=score_type, sentiment=cfg.sentiment),
-        seconds=clock.total(),
+        seconds=clock.total(_per_row_seconds(rows.stats)),
         theme_changes=None if fitted.changes is None else fitted.changes.to_dict(),
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -88,10 +89,23 @@ def scorer_for(spec: PartitionSpec):
 def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResult:
     """Clean, segment, embed, score and (optionally) assign one mapped chunk."""
     cfg = spec.config
+    tick = time.perf_counter()
+    seconds: dict[str, float] = {}
+
+    def lap(step: str) -> None:
+        nonlocal tick
+        now = time.perf_counter()
+        seconds[step] = now - tick
+        tick = now
+
     documents = clean(frame, cfg.clean)
+    lap("clean")
     segments = segment(documents, cfg.segment)
-    stats = {"clean": dict(documents.attrs.get(ATTRS_KEY, {}).get("clean", {})),
-             "segment": dict(segments.attrs.get(ATTRS_KEY, {}).get("segment", {}))}
+    lap("segment")
+    stats: dict[str, dict[str, Any]] = {
+        "clean": dict(documents.attrs.get(ATTRS_KEY, {}).get("clean", {})),
+        "segment": dict(segments.attrs.get(ATTRS_KEY, {}).get("segment", {})),
+        "seconds": seconds}  # per step, for the run summary's stage split
     texts = segments["text"].tolist()
     embedder = embedder_for(spec)
     # Near-duplicate segments share an embed_key: embedded once, counted every time.
@@ -101,6 +115,7 @@ def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResu
         embeddings = embedder.encode([str(k) for k in distinct], show_progress=False)[codes]
     else:
         embeddings = embedder.encode([], show_progress=False)
+    lap("embed")
     # Segments are scored one by one, so a clause of praise and a clause of complaint in one
     # verbatim each get their own sentiment.  The "head" scorer reuses the embeddings only
     # when they come from the MiniLM it was trained on; otherwise it embeds itself.
@@ -108,6 +123,7 @@ def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResu
     sentiment = scorer_for(spec).score(texts, embeddings if same_space else None) if texts \
         else np.zeros(0)
     segments = segments.assign(sentiment=np.asarray(sentiment, dtype=float))
+    lap("sentiment")
     embeddings = in_context(embeddings, segments["doc_id"].to_numpy(),
                             cfg.segment.context)
     if spec.centroids is not None:
@@ -142,7 +158,7 @@ def combine(parts: list[PartitionResult]
     """The chunks' documents, segments and embeddings as one each, in input order, and the
     counts of the clean and segment steps added up (``{"clean": ..., "segment": ...}``)."""
     stats = {step: _sum_stats([p.stats.get(step, {}) for p in parts])
-             for step in ("clean", "segment")}
+             for step in ("clean", "segment", "seconds")}
     documents = pd.concat([p.documents for p in parts], ignore_index=True)
     if "duplicate" in documents and len(parts) > 1:
         # chunks flag repeats within themselves; a repeat counts across the whole input
