@@ -41,10 +41,11 @@ log = logging.getLogger(__name__)
 
 ONNX_RUNTIMES = ("onnx", "onnx-int8")
 OPSET = 17
-# int8 options, chosen by benchmarks/encoders.py (docs/BENCHMARKS.md, issue 15): weights of the
-# matrix products only, one scale per output channel; the embeddings' lookup stays fp32.
+# int8 options, chosen by benchmarks/encoders.py (docs/BENCHMARKS.md, issue 15): the weights of
+# the matrix products, one scale per output channel, except the feed-forward output of each
+# layer (its input, after GELU, quantises worst); the embeddings' lookup stays fp32.
 QUANTIZE_OPTIONS: dict[str, Any] = {"op_types_to_quantize": ["MatMul"], "per_channel": True,
-                                    "reduce_range": False}
+                                    "reduce_range": False, "fp32": "feed-forward output"}
 # Bumped when the export itself changes, so files made by an older version are not reused.
 EXPORT_VERSION = 1
 
@@ -101,7 +102,7 @@ def export(build: Callable[[], Any], name: str, sources: Sequence[str], runtime:
     if runtime == "onnx-int8":
         fp32 = export(build, name, sources, "onnx", cache_dir)
         log.info("quantising %s to int8 into %s (once)", name, target)
-        return _replace_atomically(lambda tmp: _quantize(fp32, tmp), target)
+        return _replace_atomically(lambda tmp: quantize(fp32, tmp), target)
     log.info("exporting %s to ONNX into %s (once)", name, target)
     return _replace_atomically(lambda tmp: _export_fp32(build(), tmp), target)
 
@@ -132,13 +133,27 @@ def _export_fp32(encoder: Any, out: Path) -> None:
         )
 
 
-def _quantize(fp32: Path, out: Path) -> None:
+def quantize_options(fp32: Path) -> dict[str, Any]:
+    """``quantize_dynamic``'s options for the shipped int8 files of the graph ``fp32``."""
+    import onnx
+
+    graph = onnx.load(str(fp32), load_external_data=False).graph
+    keep = [n.name for n in graph.node if n.op_type == "MatMul"
+            and "/output/dense/" in n.name and "attention" not in n.name]
+    options = {k: v for k, v in QUANTIZE_OPTIONS.items() if k != "fp32"}
+    return {**options, "nodes_to_exclude": keep}
+
+
+def quantize(fp32: Path, out: Path, options: dict[str, Any] | None = None) -> None:
+    """Write ``fp32`` with int8 weights (dynamic quantisation with :func:`quantize_options`
+    unless ``options`` are given) to ``out``."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    options = quantize_options(fp32) if options is None else options
     previous = logging.root.manager.disable
     logging.disable(logging.WARNING)  # the quantiser's notes go to the root logger
     try:
-        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, **QUANTIZE_OPTIONS)
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, **options)
     finally:
         logging.disable(previous)
 
@@ -175,6 +190,7 @@ class OnnxEncoder:
             options.intra_op_num_threads = int(threads)
         self.session = ort.InferenceSession(str(model), options,
                                             providers=["CPUExecutionProvider"])
+        self.path, self.tokenizer_path = Path(model), Path(tokenizer)
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length)
