@@ -144,3 +144,33 @@ def test_onnx_sentiment_labels_agree_with_torch(runtime):
     assert isinstance(scorer._onnx, ox.OnnxEncoder)
     assert got.tolist() == ref.tolist()
     assert got.tolist() == ["negative"] * len(NEGATIVE) + ["positive"] * len(POSITIVE)
+
+
+def test_prepare_command_refuses_a_bad_runtime():
+    from typer.testing import CliRunner
+
+    from feedback_mining.cli import app
+
+    out = CliRunner().invoke(app, ["prepare", "--set", "sentiment.runtime=fast"])
+    assert out.exit_code == 3
+    assert "sentiment.runtime" in out.output and "onnx-int8" in out.output
+
+
+@pytest.mark.slow
+@needs_weights
+def test_prepare_builds_the_caches_once(monkeypatch, tmp_path):
+    from feedback_mining.prepare import prepare_models
+
+    monkeypatch.setenv("FEEDBACK_MINING_CACHE", str(tmp_path))
+    cfg = Config().with_overrides(["embed.runtime=onnx-int8", "sentiment.runtime=onnx-int8",
+                                   "engine.fast_path_embed=hashing"])
+    lines = prepare_models(cfg)
+    assert len(lines) == 2 and all(str(tmp_path) in line for line in lines)
+    assert len(list((tmp_path / "onnx").glob("*.onnx"))) == 4  # fp32 and int8 of each
+
+    def no_export(*args, **kwargs):
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(ox, "_export_fp32", no_export)
+    monkeypatch.setattr(ox, "quantize", no_export)
+    assert prepare_models(cfg) == lines
