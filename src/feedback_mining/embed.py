@@ -174,8 +174,14 @@ class SentenceTransformerEmbedder(Embedder):
             from transformers import AutoModel
             from transformers import logging as hf_logging
 
-            hf_logging.set_verbosity_error()
-            return AutoModel.from_pretrained(str(path))
+            verbosity = hf_logging.get_verbosity()
+            hf_logging.set_verbosity_error()  # no load report
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar
+            try:
+                return AutoModel.from_pretrained(str(path))
+            finally:
+                hf_logging.set_verbosity(verbosity)
+                hf_logging.enable_progress_bar()
 
         name = "embed-" + ("all-minilm-l6-v2" if self.model.lower() in MINILM_NAMES
                             else re.sub(r"[^A-Za-z0-9_.-]", "_", path.name))
