@@ -108,10 +108,15 @@ class HashingEmbedder(Embedder):
 
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model, loaded from a package or a folder, never downloaded
-    unless the user names a hub model and has network access."""
+    unless the user names a hub model and has network access.
+
+    ``runtime`` is ``"onnx"`` (default), ``"onnx-int8"`` or ``"torch"``: ONNX Runtime runs the
+    default MiniLM and any plain mean-pooled transformer folder (see the module docstring);
+    other models, a device other than ``"cpu"``, or a missing ``onnxruntime`` run on PyTorch.
+    """
 
     def __init__(self, *, model: str = "all-MiniLM-L6-v2", batch_size: int = 64,
-                 device: str = "cpu", verify_checksum: bool = True, runtime: str = "torch",
+                 device: str = "cpu", verify_checksum: bool = True, runtime: str = "onnx",
                  cache_dir: str | None = None):
         self.model = model
         self.batch_size = batch_size

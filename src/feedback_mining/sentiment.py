@@ -212,15 +212,16 @@ class MiniLMSentimentScorer(_BundledModel):
         Folder holding ``model.safetensors`` and ``config.json``; the bundled model by default.
     batch_size : int
         Texts per forward pass.
-    runtime : {"torch", "onnx", "onnx-int8"}
-        PyTorch, or ONNX Runtime (the encoder exported once into the user cache, see
-        :mod:`feedback_mining.onnx_encoder`); PyTorch, with a warning, when ONNX cannot run.
+    runtime : {"onnx-int8", "onnx", "torch"}
+        ONNX Runtime with int8 or fp32 weights (the encoder exported once into the user cache, see
+        :mod:`feedback_mining.onnx_encoder`), or PyTorch; PyTorch, with a warning, when
+        ONNX Runtime cannot run it.
     """
 
     name = "model"
 
     def __init__(self, *, model_dir: str | Path | None = None, batch_size: int = 64,
-                 runtime: str = "torch") -> None:
+                 runtime: str = "onnx-int8") -> None:
         super().__init__(model_dir=model_dir, batch_size=batch_size)
         self.runtime = runtime
         self._net: Any = None
