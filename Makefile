@@ -14,6 +14,7 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install "torch==2.13.0"
 	$(PY) -m pip install -e ".[dev]"
+	$(VENV)/bin/feedback-mining prepare  # the ONNX encoders and the static model, once
 	touch $(STAMP)
 
 # Every format: CSV, Parquet, the workbook, the deck and the HTML page.

@@ -53,12 +53,12 @@ def load_sets(data: Path, limit: int, reviews_sample: int) -> dict[str, pd.DataF
     return sets
 
 
-def embedder():
-    """The embedding stage as the pipeline runs it."""
+def embedder(runtime: str | None = None):
+    """The embedding stage as the pipeline runs it (on ``runtime``: the default if None)."""
     from feedback_mining.config import EmbedConfig
     from feedback_mining.embed import make_embedder
 
-    return make_embedder(EmbedConfig()).encode
+    return make_embedder(EmbedConfig(**({"runtime": runtime} if runtime else {}))).encode
 
 
 def main() -> None:
@@ -72,11 +72,15 @@ def main() -> None:
                     help="score only these sets (default: all); the probe is always scored")
     ap.add_argument("--model-dir", type=Path, default=None,
                     help="score a candidate model folder (default: the bundled models)")
+    ap.add_argument("--runtime", default=None, choices=("torch", "onnx", "onnx-int8"),
+                    help="how the MiniLM encoders run (embedding stage and model); default: "
+                    "the config's default")
     args = ap.parse_args()
 
     import torch
     from sklearn.metrics import accuracy_score, f1_score
 
+    from feedback_mining.config import SentimentConfig
     from feedback_mining.sentiment import (
         EmbeddingHeadScorer,
         MiniLMSentimentScorer,
@@ -94,13 +98,14 @@ def main() -> None:
             sys.exit(f"--sets: expected names from {', '.join(sets)}, found {', '.join(unknown)}")
         sets = {k: v for k, v in sets.items() if k in args.sets}
     kw = {"model_dir": args.model_dir} if args.model_dir else {}
+    runtime = {"runtime": args.runtime or SentimentConfig().runtime}
     scorers = {"vader": VaderScorer(), "head": EmbeddingHeadScorer(**kw),
-               "model": MiniLMSentimentScorer(**kw)}
+               "model": MiniLMSentimentScorer(**kw, **runtime)}
     # Load the models before timing (once per process, as in a pipeline run).
     scorers["head"].score(["warm up"], np.zeros((1, 384), dtype=np.float32))
     scorers["model"].score(["warm up"])
     scorers["vader"].score(["warm up"])
-    encode = embedder()
+    encode = embedder(args.runtime)
     encode(["warm up"])
 
     seconds = {k: 0.0 for k in ("embedding stage", *scorers)}
@@ -132,7 +137,8 @@ def main() -> None:
     wide = wide.reindex(list(sets))
     print()
     print(f"Sentiment on data not trained on, {pd.Timestamp.now('UTC'):%Y-%m-%d %H:%M} UTC, "
-          f"{platform.machine()} CPU, {args.threads} thread(s)")
+          f"{platform.machine()} CPU, {args.threads} thread(s), encoders on "
+          f"{runtime['runtime']}")
     print("binary sets: score > 0 is positive; reviews_test and food_test: 3 classes "
           "(1-2 / 3 / 4-5 stars), macro-F1 over the 3")
     print()

@@ -105,9 +105,13 @@ class CachedEmbedder(Embedder):
 
     name = "all-MiniLM-L6-v2"
 
-    def __init__(self) -> None:
-        self._inner = make_embedder()
-        self._path = CACHE / "minilm-texts.npz"
+    def __init__(self, runtime: str = "onnx") -> None:
+        from feedback_mining.config import EmbedConfig
+
+        self._inner = make_embedder(EmbedConfig(runtime=runtime))
+        # torch and onnx (fp32) give the same vectors; int8 ones are kept apart
+        self._path = CACHE / ("minilm-int8-texts.npz" if runtime == "onnx-int8"
+                              else "minilm-texts.npz")
         self._store: dict[str, np.ndarray] = {}
         if self._path.exists():
             with np.load(self._path) as f:
@@ -197,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", default=["banking77_test", "bitext", "clinc150_test"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--no-bertopic", action="store_true")
+    parser.add_argument("--embed-runtime", default="onnx", choices=("torch", "onnx", "onnx-int8"),
+                        help="how MiniLM runs for the embeddings of both pipelines")
     parser.add_argument("--set", dest="settings", action="append", default=[],
                         metavar="KEY=VALUE", help="a setting other than the default (to compare)")
     args = parser.parse_args(argv)
@@ -205,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no data at {args.data}; pass --data FOLDER", file=sys.stderr)
         return 2
     sets = {k: v for k, v in load_sets(args.data).items() if k in args.sets}
-    embedder = CachedEmbedder()
+    embedder = CachedEmbedder(args.embed_runtime)
     print(f"{'data':<15} {'method':<17} {'seed':>4} {'level':<6} {'NMI':>6} {'AMI':>6} "
           f"{'ARI':>6} {'themes':>6} {'no theme':>8} {'seconds':>8}", flush=True)
     label_rows = []

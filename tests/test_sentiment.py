@@ -42,9 +42,10 @@ needs_weights = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def model() -> MiniLMSentimentScorer:
-    return MiniLMSentimentScorer()
+@pytest.fixture(scope="module", params=["torch", "onnx-int8"])
+def model(request) -> MiniLMSentimentScorer:
+    """The fine-tuned model on PyTorch and on ONNX Runtime (the default): the same behaviour."""
+    return MiniLMSentimentScorer(runtime=request.param)
 
 
 @pytest.fixture(scope="module")
@@ -77,15 +78,15 @@ def test_model_reads_a_solved_problem_as_praise(model):
 @needs_weights
 def test_model_features_are_what_its_head_reads(model):
     # The pooled vectors behind the probabilities, for analysis of the decision rule.
-    import torch
+    from safetensors.numpy import load_file
 
     texts = [NEGATIVE[0], POSITIVE[0], NEGATIVE[0]]
     feats = model.features(texts)
     assert feats.shape == (3, 384)
     np.testing.assert_array_equal(feats[0], feats[2])  # duplicates scored once, same vector
-    _, head = model._net
-    with torch.no_grad():
-        proba = torch.softmax(head(torch.tensor(feats, dtype=torch.float32)), -1).numpy()
+    weights = load_file(str(default_model_dir() / "model.safetensors"))
+    logits = feats @ weights["head.weight"].astype(float).T + weights["head.bias"]
+    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(proba, model.predict_proba(texts), atol=1e-5)
 
 
@@ -117,9 +118,10 @@ def test_model_output_is_in_range_deterministic_and_handles_odd_input(model):
     texts = ["", "ok", "?!", "meh. " * 300, *NEGATIVE, NEGATIVE[0]]
     first = model.score(texts)
     _load_finetuned.cache_clear()  # a fresh load from disk, not the fixture's network again
-    fresh = MiniLMSentimentScorer()
+    fresh = MiniLMSentimentScorer(runtime=model.runtime)
     again = fresh.score(texts)
-    assert fresh._net is not model._net
+    loaded = lambda scorer: scorer._net if scorer._onnx is None else scorer._onnx  # noqa: E731
+    assert loaded(fresh) is not loaded(model)
     assert first.shape == (len(texts),)
     assert np.all((first >= -1) & (first <= 1))
     np.testing.assert_allclose(first, again, atol=1e-6)

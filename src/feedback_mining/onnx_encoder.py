@@ -1,0 +1,241 @@
+"""The MiniLM encoders through ONNX Runtime: the same answers as PyTorch, faster on CPU.
+
+Both encoders of the default path (the embedding stage and the sentiment model) are BERT
+encoders followed by mean pooling.  Here they are exported once, offline, from the installed
+weights (``torch.onnx.export``; nothing is downloaded) into the user cache, optionally with
+int8 weights (``onnxruntime.quantization.quantize_dynamic``), and run by ONNX Runtime with the
+fast tokenizer, length-sorted batches and mean pooling in numpy.
+
+The runtimes (``embed.runtime`` and ``sentiment.runtime``):
+
+- ``"torch"``: PyTorch, fp32; the reference and the fallback.
+- ``"onnx"``: ONNX Runtime, fp32 weights; agrees with PyTorch to rounding.
+- ``"onnx-int8"``: ONNX Runtime with int8 weights in the matrix products; fastest
+  (docs/BENCHMARKS.md gives its agreement with fp32).
+
+An exported file is named after the sha256 of the weights it was exported from and the export
+options, so new weights or options give a new file and an old file is never used by mistake.
+It is written to a temporary name and moved into place (``os.replace``), so two processes
+exporting at once both end with a whole file.  When ONNX Runtime is missing or the export
+fails, :func:`load_encoder` logs why and what to do and returns ``None``; the caller then uses
+PyTorch.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import FeedbackMiningError
+
+log = logging.getLogger(__name__)
+
+ONNX_RUNTIMES = ("onnx", "onnx-int8")
+OPSET = 17
+# int8 options, chosen by benchmarks/encoders.py (docs/BENCHMARKS.md, issue 15): the weights of
+# the matrix products, one scale per output channel, except the feed-forward output of each
+# layer (its input, after GELU, quantises worst); the embeddings' lookup stays fp32.
+QUANTIZE_OPTIONS: dict[str, Any] = {"op_types_to_quantize": ["MatMul"], "per_channel": True,
+                                    "reduce_range": False, "fp32": "feed-forward output"}
+# Bumped when the export itself changes, so files made by an older version are not reused.
+EXPORT_VERSION = 2
+
+
+def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:
+    """The user cache: ``cache_dir``, else ``$FEEDBACK_MINING_CACHE``, else
+    ``~/.cache/feedback_mining``."""
+    return Path(cache_dir or os.environ.get("FEEDBACK_MINING_CACHE")
+                or Path.home() / ".cache" / "feedback_mining")
+
+
+@functools.lru_cache(maxsize=16)
+def _sha256_of(path: str, stamp: tuple[int, int]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, computed once per process for each file version."""
+    stat = path.stat()
+    return _sha256_of(str(path), (stat.st_mtime_ns, stat.st_size))
+
+
+def onnx_path(name: str, sources: Sequence[str], runtime: str,
+              cache_dir: str | os.PathLike | None = None) -> Path:
+    """Where the export of ``name`` from weights with sha256 ``sources`` lives in the cache."""
+    options = {"runtime": runtime, "opset": OPSET, "version": EXPORT_VERSION,
+               "quantize": QUANTIZE_OPTIONS if runtime == "onnx-int8" else None}
+    key = hashlib.sha256(json.dumps([list(sources), options], sort_keys=True).encode())
+    return cache_root(cache_dir) / "onnx" / f"{name}-{runtime}-{key.hexdigest()[:16]}.onnx"
+
+
+def _replace_atomically(write: Callable[[Path], None], target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, target)  # a whole file, even when another process raced us
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def export(build: Callable[[], Any], name: str, sources: Sequence[str], runtime: str,
+           cache_dir: str | os.PathLike | None = None) -> Path:
+    """The ONNX file of the encoder ``build()`` returns (a transformers encoder), exported
+    once into the cache; later calls return the cached file without building anything."""
+    target = onnx_path(name, sources, runtime, cache_dir)
+    if target.exists():
+        return target
+    if runtime == "onnx-int8":
+        fp32 = export(build, name, sources, "onnx", cache_dir)
+        log.info("quantising %s to int8 into %s (once)", name, target)
+        return _replace_atomically(lambda tmp: quantize(fp32, tmp), target)
+    log.info("exporting %s to ONNX into %s (once)", name, target)
+    return _replace_atomically(lambda tmp: _export_fp32(build(), tmp), target)
+
+
+def _export_fp32(encoder: Any, out: Path) -> None:
+    import warnings
+
+    import torch
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, encoder: Any) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                                token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+
+    # Plain attention (matrix products and softmax) exports to a graph ONNX Runtime runs about
+    # 25% faster than the fused scaled-dot-product kernel does (benchmarks/encoders.py).
+    if hasattr(encoder, "set_attn_implementation"):
+        encoder.set_attn_implementation("eager")
+    else:  # older transformers
+        encoder.config._attn_implementation = "eager"
+    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
+    axes = {0: "batch", 1: "tokens"}
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # the exporter's notes on tracing
+        torch.onnx.export(
+            _Hidden(encoder.eval()), (ids, (ids > 0).long()), str(out),
+            input_names=["input_ids", "attention_mask"], output_names=["hidden"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "hidden": axes},
+            opset_version=OPSET, dynamo=False,
+        )
+
+
+def quantize_options(fp32: Path) -> dict[str, Any]:
+    """``quantize_dynamic``'s options for the shipped int8 files of the graph ``fp32``."""
+    import onnx
+
+    graph = onnx.load(str(fp32), load_external_data=False).graph
+    keep = [n.name for n in graph.node if n.op_type == "MatMul"
+            and "/output/dense/" in n.name and "attention" not in n.name]
+    options = {k: v for k, v in QUANTIZE_OPTIONS.items() if k != "fp32"}
+    return {**options, "nodes_to_exclude": keep}
+
+
+def quantize(fp32: Path, out: Path, options: dict[str, Any] | None = None) -> None:
+    """Write ``fp32`` with int8 weights (dynamic quantisation with :func:`quantize_options`
+    unless ``options`` are given) to ``out``."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    options = quantize_options(fp32) if options is None else options
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)  # the quantiser's notes go to the root logger
+    try:
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, **options)
+    finally:
+        logging.disable(previous)
+
+
+def padded_batches(ids: Sequence[Sequence[int]], batch_size: int):
+    """Token ids in batches of similar length: yields (positions in ``ids``, padded ids,
+    attention mask), int64, each batch as wide as its longest text."""
+    order = np.argsort([len(i) for i in ids], kind="stable")
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        x = np.zeros((len(batch), max(len(ids[k]) for k in batch)), dtype=np.int64)
+        mask = np.zeros_like(x)
+        for row, k in enumerate(batch):
+            x[row, : len(ids[k])] = ids[k]
+            mask[row, : len(ids[k])] = 1
+        yield batch, x, mask
+
+
+class OnnxEncoder:
+    """A BERT encoder in ONNX Runtime: texts in, mean-pooled token vectors out.
+
+    Texts are tokenised with the model's fast tokenizer (truncated at ``max_length`` tokens),
+    sorted by length and run ``batch_size`` at a time, so a batch pads to its own longest text.
+    ONNX Runtime uses ``$OMP_NUM_THREADS`` threads when it is set (all cores otherwise).
+    """
+
+    def __init__(self, model: Path, tokenizer: Path, *, max_length: int, batch_size: int = 64):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        threads = os.environ.get("OMP_NUM_THREADS", "")
+        if threads.isdigit():
+            options.intra_op_num_threads = int(threads)
+        self.session = ort.InferenceSession(str(model), options,
+                                            providers=["CPUExecutionProvider"])
+        self.path, self.tokenizer_path = Path(model), Path(tokenizer)
+        self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length)
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
+
+    def mean_pooled(self, texts: Sequence[str]) -> np.ndarray:
+        """Mean of the last hidden states over each text's tokens, float32, (n, dim)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not len(texts):
+            return out
+        ids = [e.ids for e in self.tokenizer.encode_batch([str(t).strip() for t in texts])]
+        for batch, x, mask in padded_batches(ids, self.batch_size):
+            hidden = self.session.run(None, {"input_ids": x, "attention_mask": mask})[0]
+            m = mask[..., None].astype(np.float32)
+            out[batch] = (hidden * m).sum(1) / np.maximum(m.sum(1), 1.0)
+        return out
+
+
+def load_encoder(build: Callable[[], Any], *, name: str, sources: Sequence[str], runtime: str,
+                 tokenizer: Path, max_length: int, batch_size: int,
+                 cache_dir: str | os.PathLike | None = None) -> OnnxEncoder | None:
+    """The encoder on ONNX Runtime, exported on first use; ``None`` (with a warning saying why
+    and what to do) when ONNX Runtime is missing or the export fails: use PyTorch then."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        log.warning("%s: runtime %r needs onnxruntime, which is not importable (%s); using "
+                    "PyTorch. Install it with: pip install onnxruntime, or set the runtime "
+                    "to 'torch' to silence this.", name, runtime, exc)
+        return None
+    try:
+        path = export(build, name, sources, runtime, cache_dir)
+        return OnnxEncoder(path, tokenizer, max_length=max_length, batch_size=batch_size)
+    except FeedbackMiningError:
+        raise  # the weights themselves are wrong: PyTorch would fail the same way
+    except Exception as exc:  # noqa: BLE001 - any failure falls back to PyTorch
+        log.warning("%s: the ONNX export or load for runtime %r failed (%s: %s); using "
+                    "PyTorch. Delete %s and retry, or set the runtime to 'torch'.", name,
+                    runtime, type(exc).__name__, exc, cache_root(cache_dir) / "onnx")
+        return None
