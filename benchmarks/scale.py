@@ -37,7 +37,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 WORK = Path(os.environ.get("FM_SCALE_DIR", "/tmp/fm_scale"))
-CONFIGS = ("ours-fast", "ours-fast-whole", "ours-default", "bertopic")
+CONFIGS = ("ours-fast", "ours-fast-whole", "ours-default", "ours-default-head", "bertopic")
+# ours-default-head: the default path with sentiment.method=head (a linear head on the
+# embeddings): what one shared encoder pass would cost at best, sentiment for free.
 # ours-fast-whole: the fast path with one segment per verbatim (segment.method=none), as
 # BERTopic sees its documents; the default clusters sentences, whose fragments (greetings,
 # thanks) NMI against one intent per verbatim penalises.
@@ -150,7 +152,8 @@ def run_one(config: str, n: int, threads: int) -> dict:
 
         cfg = fm.Config().with_overrides([
             "input.text=text", "input.id=id",
-            f"engine.fast_path={'never' if config == 'ours-default' else 'always'}",
+            f"engine.fast_path={'never' if config.startswith('ours-default') else 'always'}",
+            *(["sentiment.method=head"] if config == "ours-default-head" else []),
             *(["segment.method=none"] if config == "ours-fast-whole" else []),
         ])
         result = fm.Pipeline(cfg).run(str(path))
