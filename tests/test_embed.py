@@ -1,11 +1,16 @@
+import shutil
+
 import numpy as np
 import pytest
 
+from feedback_mining import embed
 from feedback_mining.config import EmbedConfig
 from feedback_mining.embed import (
     MINILM_SHA256,
+    SHIPPED_STATIC,
     HashingEmbedder,
     SentenceTransformerEmbedder,
+    StaticEmbedder,
     make_embedder,
     verify_sha256,
 )
@@ -52,3 +57,38 @@ def test_real_minilm_puts_paraphrases_together():
                     "the dress is a beautiful colour"])
     assert v.shape == (3, 384)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+def test_shipped_static_model_loads_offline_and_embeds(tmp_path, monkeypatch):
+    """"static" is the trained model inside the package: nothing is distilled or downloaded."""
+    monkeypatch.setenv("FEEDBACK_MINING_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert (SHIPPED_STATIC / "model.safetensors").exists()
+    emb = make_embedder(EmbedConfig(model="static"))
+    v = emb.encode(["my refund never arrived", "still waiting for my money back",
+                    "the dress is a beautiful colour", "my refund never arrived"])
+    assert v.shape == (4, emb.dim) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(v[0], v[3])
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.1
+    assert list(tmp_path.iterdir()) == []  # no distilled model was made
+
+
+def test_distilled_static_model_stays_reachable(tmp_path, monkeypatch):
+    """"static-distilled" distils into the cache folder (stubbed here: it takes 20 s), and
+    the embedder's name rebuilds the same embedder (as the pipeline's workers do)."""
+    made = []
+
+    def fake_distill(target):
+        made.append(target)
+        shutil.copytree(SHIPPED_STATIC, target)
+        return target
+
+    monkeypatch.setattr(embed, "distill_static_model", fake_distill)
+    emb = make_embedder(EmbedConfig(model="static-distilled"))
+    assert isinstance(emb, StaticEmbedder) and emb.name == "static-distilled"
+    emb.cache_dir = str(tmp_path)
+    assert emb.encode(["late delivery"]).shape == (1, emb.dim)
+    assert made == [tmp_path / "static-minilm-l6-v2"]
+    for name in ("static", "static-distilled"):
+        assert make_embedder(EmbedConfig(model=name)).name == name

