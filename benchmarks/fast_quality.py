@@ -1,8 +1,8 @@
 """Where the fast path's theme quality goes: embeddings or clusterer?
 
 On the scale benchmark's input (``benchmarks/scale.py``, same files), embeds the raw texts
-with the static model2vec models named by ``--static`` (default ``static``, the fast path's
-model shipped in the package; ``static-distilled`` is the one distilled from MiniLM with no
+with the static model2vec models named by ``--static`` (default ``static-feedback``, the fast
+path's model shipped in the package; ``static`` is the one distilled from MiniLM with no
 training on text; ``static:PATH`` a folder), printing each one's load time and encode speed,
 and, with ``--minilm``, with all-MiniLM-L6-v2 (the default path's and BERTopic's); fits a
 theme model on a seeded sample of up to 20,000 texts with MiniBatchKMeans (automatic k, and
@@ -14,7 +14,7 @@ labelled part (Banking77, Bitext; a text without a theme is one more cluster), a
 Usage::
 
     python benchmarks/fast_quality.py --n 10000 --minilm
-    python benchmarks/fast_quality.py --n 10000 --static static-distilled static --k 0
+    python benchmarks/fast_quality.py --n 10000 --static static static-feedback --k 0
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000, help="input size (scale.py's inputs)")
     ap.add_argument("--minilm", action="store_true", help="also embed with MiniLM (slow)")
     ap.add_argument("--sample", type=int, default=20_000)
-    ap.add_argument("--static", nargs="+", default=["static"], metavar="MODEL",
-                    help='static models: "static", "static-distilled" or "static:PATH"')
+    ap.add_argument("--static", nargs="+", default=["static-feedback"], metavar="MODEL",
+                    help='static models: "static-feedback", "static" or "static:PATH"')
     ap.add_argument("--k", nargs="+", type=int, default=[0, 150, 300],
                     help="k-means theme counts to ask for (0: automatic)")
     args = ap.parse_args()

@@ -2,9 +2,10 @@
 src/feedback_mining/models/static-feedback.
 
 The starting point is the model2vec model distilled from the bundled all-MiniLM-L6-v2 (what
-``embed.model = "static-distilled"`` uses, no training on text).  tokenlearn then fits its token
-vectors (and one weight per token) so that the mean of a text's token vectors, through a linear
-layer, predicts that text's MiniLM embedding (PCA-reduced), on a corpus of feedback sentences:
+``embed.model = "static"`` uses, no training on text); the result is ``"static-feedback"``.
+tokenlearn fits its token vectors (and one weight per token) so that the mean of a text's
+token vectors, through a linear layer, predicts that text's MiniLM embedding (PCA-reduced),
+on a corpus of feedback sentences:
 
 * the food-delivery app reviews (English, train and validation splits of
   ``benchmarks/sentiment_data.py``: the held-back sentiment test split is never used), split

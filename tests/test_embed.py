@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from feedback_mining import embed
-from feedback_mining.config import EmbedConfig
+from feedback_mining.config import EmbedConfig, EngineConfig
 from feedback_mining.embed import (
     MINILM_SHA256,
     SHIPPED_STATIC,
@@ -60,11 +60,11 @@ def test_real_minilm_puts_paraphrases_together():
 
 
 def test_shipped_static_model_loads_offline_and_embeds(tmp_path, monkeypatch):
-    """"static" is the trained model inside the package: nothing is distilled or downloaded."""
+    """The fast path's model is inside the package: nothing is distilled or downloaded."""
     monkeypatch.setenv("FEEDBACK_MINING_CACHE", str(tmp_path))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert (SHIPPED_STATIC / "model.safetensors").exists()
-    emb = make_embedder(EmbedConfig(model="static"))
+    assert EngineConfig().fast_path_embed == "static-feedback"
+    emb = make_embedder(EmbedConfig(model="static-feedback"))
     v = emb.encode(["my refund never arrived", "still waiting for my money back",
                     "the dress is a beautiful colour", "my refund never arrived"])
     assert v.shape == (4, emb.dim) and v.dtype == np.float32
@@ -74,9 +74,10 @@ def test_shipped_static_model_loads_offline_and_embeds(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # no distilled model was made
 
 
-def test_distilled_static_model_stays_reachable(tmp_path, monkeypatch):
-    """"static-distilled" distils into the cache folder (stubbed here: it takes 20 s), and
-    the embedder's name rebuilds the same embedder (as the pipeline's workers do)."""
+def test_static_names_keep_their_vector_space(tmp_path, monkeypatch):
+    """"static" stays the model distilled from MiniLM (theme models saved with it record
+    that name), distilled into the cache folder (stubbed here: it takes 20 s); each name
+    rebuilds its own embedder, as the pipeline's workers do."""
     made = []
 
     def fake_distill(target):
@@ -85,10 +86,10 @@ def test_distilled_static_model_stays_reachable(tmp_path, monkeypatch):
         return target
 
     monkeypatch.setattr(embed, "distill_static_model", fake_distill)
-    emb = make_embedder(EmbedConfig(model="static-distilled"))
-    assert isinstance(emb, StaticEmbedder) and emb.name == "static-distilled"
+    emb = make_embedder(EmbedConfig(model="static"))
+    assert isinstance(emb, StaticEmbedder) and emb.name == "static"
     emb.cache_dir = str(tmp_path)
     assert emb.encode(["late delivery"]).shape == (1, emb.dim)
     assert made == [tmp_path / "static-minilm-l6-v2"]
-    for name in ("static", "static-distilled"):
+    for name in ("static", "static-feedback", f"static:{tmp_path}"):
         assert make_embedder(EmbedConfig(model=name)).name == name

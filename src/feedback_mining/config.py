@@ -157,7 +157,8 @@ class SegmentConfig(_Section):
 class EmbedConfig(_Section):
     """Which sentence embedding model turns text into vectors."""
 
-    model: str = "all-MiniLM-L6-v2"  # a name, a path, "static" (model2vec) or "hashing"
+    # a name, a path, "static-feedback" / "static" (model2vec, trained / distilled) or "hashing"
+    model: str = "all-MiniLM-L6-v2"
     batch_size: int = 64
     device: str = "cpu"
     verify_checksum: bool = True
@@ -259,7 +260,7 @@ class EngineConfig(_Section):
     chunk_size: Positive = 20_000  # rows read, cleaned, embedded and scored at a time
     fast_path: FastPath = "auto"  # "auto" (above fast_path_above), "always" or "never"
     fast_path_above: int = 200_000  # rows; above this the fast path is taken
-    fast_path_embed: str = "static"  # embedding model of the fast path
+    fast_path_embed: str = "static-feedback"  # embedding model of the fast path
     sample_size: Annotated[int, _at_least(10, "10 or more")] = 20_000  # fast path: segments fitted on
     fast_clusterer: FastClusterer = "kmeans"  # fast path: "kmeans" (MiniBatchKMeans) or "bertopic"
     fast_n_themes: int = 0  # k of the fast path's k-means; 0: about one per 150 sampled

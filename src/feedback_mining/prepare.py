@@ -2,14 +2,14 @@
 
 What ``feedback-mining prepare`` (and ``make demo``'s install step) calls: the ONNX exports of
 the MiniLM encoders for the configured runtimes (see :mod:`feedback_mining.onnx_encoder`) and
-the static model of the fast path, distilled once.  Each is built only when missing, so a
-second call takes a few seconds.
+the static model of the fast path (shipped with the package; ``"static"`` is distilled once).
+Each is built only when missing, so a second call takes a few seconds.
 """
 
 from __future__ import annotations
 
 from .config import Config, EmbedConfig
-from .embed import SentenceTransformerEmbedder, StaticEmbedder, make_embedder, static_model_dir
+from .embed import SentenceTransformerEmbedder, StaticEmbedder, make_embedder
 from .onnx_encoder import OnnxEncoder
 from .sentiment import MiniLMSentimentScorer, make_scorer
 
@@ -29,7 +29,7 @@ def prepare_models(config: Config | None = None) -> list[str]:
     fast = make_embedder(EmbedConfig(model=config.engine.fast_path_embed))
     if isinstance(fast, StaticEmbedder):
         fast._load()
-        lines.append(f"static model (fast path): {fast.path or static_model_dir()}")
+        lines.append(f"static model (fast path, {fast.name}): {fast.folder()}")
     return lines
 
 
