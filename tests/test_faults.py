@@ -45,7 +45,7 @@ KILLER = textwrap.dedent("""
         local.process_partition = process
     elif stage == "themes":
         from feedback_mining.themes import ThemeModel
-        ThemeModel.fit_transform = die
+        ThemeModel.fit = die
     elif stage == "score":
         import feedback_mining.pipeline as pipeline
         pipeline.build_views = die
