@@ -149,8 +149,10 @@ class SegmentConfig(_Section):
     min_words: int = 3  # a clause shorter than this stays with its neighbour
     # weight of the verbatim (the mean of its mentions) added to each mention's embedding
     # before themes are found, so "Why?" after "My transfer has not arrived." is read in
-    # its verbatim's context; 0 reads each mention alone (sentiment always does)
-    context: Annotated[float, Field(ge=0, le=10, description="a weight from 0 to 10")] = 1.0
+    # its verbatim's context; 0 reads each mention alone (sentiment always does). 0.5, not 1:
+    # at 1 the mentions of long reviews crowd together and, on mixed input, the theme
+    # resolution collapses (docs/BENCHMARKS.md, issue 15)
+    context: Annotated[float, Field(ge=0, le=10, description="a weight from 0 to 10")] = 0.5
 
 
 @dataclass
