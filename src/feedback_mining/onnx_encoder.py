@@ -15,21 +15,21 @@ The runtimes (``embed.runtime`` and ``sentiment.runtime``):
 
 An exported file is named after the sha256 of the weights it was exported from and the export
 options, so new weights or options give a new file and an old file is never used by mistake.
-It is written to a temporary name and moved into place (``os.replace``), so two processes
-exporting at once both end with a whole file.  When ONNX Runtime is missing or the export
+It is written to a temporary name and moved into place (``io.writers.atomic_write``), so two
+processes exporting at once both end with a whole file.  When ONNX Runtime is missing or the export
 fails, :func:`load_encoder` logs why and what to do and returns ``None``; the caller then uses
 PyTorch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import os
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,30 +81,36 @@ def onnx_path(name: str, sources: Sequence[str], runtime: str,
     return cache_root(cache_dir) / "onnx" / f"{name}-{runtime}-{key.hexdigest()[:16]}.onnx"
 
 
-def _replace_atomically(write: Callable[[Path], None], target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+@contextlib.contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """transformers without its load report and "Loading weights" bar, restored afterwards."""
+    from transformers import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     try:
-        write(tmp)
-        os.replace(tmp, target)  # a whole file, even when another process raced us
+        yield
     finally:
-        tmp.unlink(missing_ok=True)
-    return target
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
 
 
 def export(build: Callable[[], Any], name: str, sources: Sequence[str], runtime: str,
            cache_dir: str | os.PathLike | None = None) -> Path:
     """The ONNX file of the encoder ``build()`` returns (a transformers encoder), exported
     once into the cache; later calls return the cached file without building anything."""
+    from .io.writers import atomic_write  # pandas: only when something is exported
+
     target = onnx_path(name, sources, runtime, cache_dir)
     if target.exists():
         return target
     if runtime == "onnx-int8":
         fp32 = export(build, name, sources, "onnx", cache_dir)
         log.info("quantising %s to int8 into %s (once)", name, target)
-        return _replace_atomically(lambda tmp: quantize(fp32, tmp), target)
+        return atomic_write(target, lambda tmp: quantize(fp32, tmp))
     log.info("exporting %s to ONNX into %s (once)", name, target)
-    return _replace_atomically(lambda tmp: _export_fp32(build(), tmp), target)
+    return atomic_write(target, lambda tmp: _export_fp32(build(), tmp))
 
 
 def _export_fp32(encoder: Any, out: Path) -> None:

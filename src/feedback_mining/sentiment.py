@@ -34,7 +34,6 @@ True
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -46,6 +45,7 @@ import numpy as np
 
 from .config import SENTIMENT_METHODS, SentimentConfig
 from .errors import ModelError
+from .onnx_encoder import file_sha256, quiet_transformers
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ class MiniLMSentimentScorer(_BundledModel):
         """The fine-tuned encoder on ONNX Runtime (and the head in numpy), or None."""
         from safetensors.numpy import load_file
 
-        from .onnx_encoder import file_sha256, load_encoder
+        from .onnx_encoder import load_encoder
 
         folder = str(self.path.resolve())
         weights = self.path / self.config_["model"]["weights"]
@@ -384,21 +384,14 @@ def _load_finetuned(folder: str, stamp: int) -> tuple[Any, Any]:
     import torch
     from safetensors.torch import load_file
     from transformers import AutoModel, AutoTokenizer
-    from transformers import logging as hf_logging
 
     path = Path(folder)
     cfg = json.loads((path / "config.json").read_text(encoding="utf-8"))
     base = _base_model_path()
-    _check_base(cfg, _sha256(base / "model.safetensors"), base)
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # no load report
-    hf_logging.disable_progress_bar()  # no "Loading weights" bar
-    try:
+    _check_base(cfg, file_sha256(base / "model.safetensors"), base)
+    with quiet_transformers():
         encoder = AutoModel.from_pretrained(str(base))
         tokenizer = AutoTokenizer.from_pretrained(str(base))
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        hf_logging.enable_progress_bar()
     tensors = {k: v.float() for k, v in load_file(str(path / cfg["model"]["weights"])).items()}
     head_w, head_b = tensors.pop("head.weight"), tensors.pop("head.bias")
     unknown = set(tensors) - set(encoder.state_dict())
@@ -433,14 +426,6 @@ def _minilm_embedder() -> Any:
     from .embed import make_embedder
 
     return make_embedder(EmbedConfig(model="all-MiniLM-L6-v2"))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def make_scorer(config: SentimentConfig | None = None) -> _Scorer:
