@@ -59,7 +59,6 @@ SEGMENT_METHODS: tuple[str, ...] = typing.get_args(SegmentMethod)
 SCORE_PERIODS: tuple[str, ...] = typing.get_args(ScorePeriod)
 THEME_METHODS: tuple[str, ...] = typing.get_args(ThemeMethod)
 SENTIMENT_METHODS: tuple[str, ...] = typing.get_args(SentimentMethod)
-ENCODER_RUNTIMES: tuple[str, ...] = typing.get_args(EncoderRuntime)
 
 
 def _at_least(low: int, allowed: str) -> Any:
@@ -196,7 +195,7 @@ class ThemesConfig(_Section):
                                              description="a cosine similarity in [-1, 1]")] = 0.8
     # the default path fits its themes on at most this many segments (a seeded sample, the
     # rest assigned to the nearest theme): the exact kNN graph costs n^2, so this bounds the
-    # theme stage of large runs (about 20 s at 30,000 on 2 cores)
+    # theme stage of large runs (34 s of a 100,000-verbatim run, docs/BENCHMARKS.md)
     fit_sample: Annotated[int, _at_least(100, "100 or more")] = 30_000
 
 

@@ -39,7 +39,6 @@ from .errors import FeedbackMiningError
 
 log = logging.getLogger(__name__)
 
-ONNX_RUNTIMES = ("onnx", "onnx-int8")
 OPSET = 17
 # int8 options, chosen by benchmarks/encoders.py (docs/BENCHMARKS.md, issue 15): the weights of
 # the matrix products, one scale per output channel, except the feed-forward output of each
