@@ -101,14 +101,23 @@ def test_auto_parent_groups_stays_in_bounds_and_is_deterministic():
     centres = rng.normal(size=(5, 16))
     # 60 themes around 5 broad directions
     centroids = np.vstack([centres[i % 5] + 0.3 * rng.normal(size=16) for i in range(60)])
-    text_theme = np.repeat(np.arange(60), 10)
-    emb = centroids[text_theme] + 0.2 * rng.normal(size=(600, 16))
     sizes = np.full(60, 10)
-    a = auto_parent_groups(centroids, sizes, text_theme, emb, low=8, high=25)
-    b = auto_parent_groups(centroids, sizes, text_theme, emb, low=8, high=25)
+    a = auto_parent_groups(centroids, sizes, low=8, high=25)
+    b = auto_parent_groups(centroids, sizes, low=8, high=25)
     assert 8 <= len(set(a.tolist())) <= 25 and a.tolist() == b.tolist()
-    few = auto_parent_groups(centroids[:6], sizes[:6], text_theme[:60], emb[:60])
+    few = auto_parent_groups(centroids[:6], sizes[:6])
     assert sorted(set(few.tolist())) == list(range(6))  # 6 themes: each its own parent
+
+
+def test_auto_parent_groups_finds_the_groups_the_themes_form():
+    # 44 themes around 11 directions: the top level is those 11 groups, not the upper bound
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(11, 32))
+    centroids = np.vstack([centres[i % 11] + 0.25 * rng.normal(size=32) for i in range(44)])
+    parents = auto_parent_groups(centroids, np.full(44, 30), low=8, high=25)
+    assert len(set(parents.tolist())) == 11
+    truth = np.arange(44) % 11
+    assert all(len(set(truth[parents == p].tolist())) == 1 for p in set(parents.tolist()))
 
 
 @pytest.mark.parametrize("label,fragment", [
@@ -173,3 +182,26 @@ def test_no_content_reason_in_clean():
     out = clean(pd.DataFrame({"text": ["Thanks!!", "Hi @brand", "Had a question.",
                                        "Thanks, but the refund never came"]}))
     assert out["set_aside"].tolist() == ["no_content", "no_content", "no_content", None]
+
+
+def test_a_parent_is_named_for_its_problem_not_after_one_of_its_children():
+    from feedback_mining.score.views import _name_parents
+
+    top = pd.DataFrame({"theme_id": [10, 20, 30, 40],
+                        "label": ["Use this app", "Customer service", "Heres", "Too short"]})
+    detail = pd.DataFrame({
+        "theme_id": [1, 2, 3, 4, 5, 6, 7],
+        "parent_id": [10, 10, 20, 20, 30, 40, 40],
+        "label": ["Keeps crashing", "Not user friendly", "Live chat", "No refund",
+                  "Refund not received", "Chest area", "Doesn't fit"],
+        "mentions": [50, 40, 60, 20, 9, 30, 10]})
+    _name_parents(top, detail, {})
+    # the largest child states the problem, the parent's phrase names a topic
+    # a parent of several problems keeps its own name rather than its largest child's
+    # a fragment gives way; a parent's own phrase that states the problem stays
+    assert top["label"].tolist() == ["Keeps crashing", "Customer service",
+                                     "Refund not received", "Too short"]
+    # a saved model's name stays; a child a person named gives the parent its name
+    renamed = top.assign(label=["Use this app", "Customer service", "Heres", "Fit"])
+    _name_parents(renamed, detail, {40: "Sizing"}, known={3: "Agent unhelpful"})
+    assert renamed["label"].tolist()[1:] == ["Live chat", "Refund not received", "Sizing"]

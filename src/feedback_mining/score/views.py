@@ -100,7 +100,8 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
             if kind == FRICTION and level == "top":
                 extra = {"theme_segments": scores.theme_segments, "trend": scores.trend}
     for kind in (FRICTION, PRAISE):
-        _name_parents(out[(kind, "top")], out[(kind, "detail")], fixed_parent_labels)
+        _name_parents(out[(kind, "top")], out[(kind, "detail")], fixed_parent_labels,
+                      known=fixed_labels, cue=STATED_PROBLEM if kind == FRICTION else None)
     _dedupe(out)
     for kind in (FRICTION, PRAISE):
         top = out[(kind, "top")].set_index("theme_id")["label"].to_dict()
@@ -150,19 +151,34 @@ def _rank_by_volume(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _name_parents(top: pd.DataFrame, detail: pd.DataFrame,
-                  fixed: dict[int, str]) -> None:
-    """A top-level row takes the name of its largest theme of the same kind: the name of a
-    narrow theme states a problem more often than a name found for a broad one ("Late
-    delivery" over "Food delivery"); a name in ``fixed`` (a saved model's) is kept."""
+def _name_parents(top: pd.DataFrame, detail: pd.DataFrame, fixed: dict[int, str], *,
+                  known: dict[int, str] | None = None, cue=STATED_PROBLEM) -> None:
+    """Name each top-level row: its own phrase (found on all its mentions of that kind)
+    when it states a problem or its largest theme's name does not, else its largest
+    theme's name.  A narrow theme's name states a problem more often than a name found for
+    a broad one ("Keeps crashing" over "Use this app"), but a parent named after one of
+    several children misnames the rest ("Live chat" for customer service, refunds and
+    cancellations), so a parent's own name is kept unless its largest child's states the
+    problem and its own does not, or its own is a fragment.  A name in ``fixed`` (a saved
+    model's) is kept, and a parent whose largest theme has a name a person gave (``known``:
+    a taxonomy's, a rename) takes that name."""
+    from ..themes.labels import is_fragment
+
     for i, parent in top["theme_id"].items():
         if int(parent) in fixed:
             top.at[i, "label"] = fixed[int(parent)]
             continue
         children = detail[detail["parent_id"] == parent].sort_values(
             ["mentions", "theme_id"], ascending=[False, True])
-        if len(children):
-            top.at[i, "label"] = str(children["label"].iloc[0])
+        if not len(children):
+            continue
+        own, largest = str(top.at[i, "label"]), str(children["label"].iloc[0])
+        if int(children["theme_id"].iloc[0]) in (known or {}):
+            top.at[i, "label"] = largest
+            continue
+        states = cue is not None and bool(cue.search(own)) and not is_fragment(own)
+        if not states and ((cue is not None and cue.search(largest)) or is_fragment(own)):
+            top.at[i, "label"] = largest
 
 
 def _dedupe(tables: dict[tuple[str, str], pd.DataFrame]) -> None:

@@ -22,8 +22,8 @@ THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "examples", "is_new", 
 
 def describe_themes(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *,
                     known: dict[int, str] | None, n_keywords: int, n_examples: int,
-                    n_parents: int | None, labeler, top_min: int = 8, top_max: int = 25,
-                    seed: int = 0) -> tuple[np.ndarray, pd.DataFrame]:
+                    n_parents: int | None, labeler, top_min: int = 8, top_max: int = 25
+                    ) -> tuple[np.ndarray, pd.DataFrame]:
     """The centroids (row i for the i-th smallest theme id) and the theme table
     (``THEME_COLUMNS``) of the themes ``labels`` gives ``texts``.
 
@@ -48,8 +48,8 @@ def describe_themes(texts: list[str], embeddings: np.ndarray, labels: np.ndarray
         new = frame["is_new"].to_numpy()
         deduped = dedupe_labels(frame["label"].tolist(), frame["keywords"].tolist())
         frame["label"] = np.where(new, deduped, frame["label"])  # known names stay as given
-    parents = choose_parents(cents, frame["size"].to_numpy(), labels, ids, embeddings,
-                             n_parents=n_parents, low=top_min, high=top_max, seed=seed) \
+    parents = choose_parents(cents, frame["size"].to_numpy(), n_parents=n_parents,
+                             low=top_min, high=top_max) \
         if ids and n_parents != 0 else None
     return cents, _with_parents(frame, texts, labels, n_keywords, parents, labeler)
 

@@ -3,7 +3,7 @@
 A deck shows the parent themes (the top level, 8 to 25 of them, as many as the data
 support) and drills into the themes under each.  Parents are found by Ward agglomerative
 clustering of the unit-length theme centroids, so they are deterministic; how many is chosen
-by the silhouette of the texts under each cut (:func:`auto_parent_groups`).  Small themes
+by the silhouette of the themes under each cut (:func:`auto_parent_groups`).  Small themes
 (fewer texts than ``min_size``) join their most similar sibling under the same parent when
 the cosine similarity of their centroids is at least ``merge_similarity``; a small theme
 with no sibling that close stays on its own.
@@ -49,20 +49,22 @@ def _by_size(groups: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return np.array([mapping[g] for g in groups.tolist()], dtype=np.int64)
 
 
-def auto_parent_groups(centroids: np.ndarray, sizes: np.ndarray, text_theme: np.ndarray,
-                       embeddings: np.ndarray, *, low: int = 8, high: int = 25,
-                       sample: int = 2000, seed: int = 0, tolerance: float = 0.05
-                       ) -> np.ndarray:
+def auto_parent_groups(centroids: np.ndarray, sizes: np.ndarray, *, low: int = 8,
+                       high: int = 25, tolerance: float = 0.05) -> np.ndarray:
     """Parent of each theme, with the number of parents chosen from the data.
 
     Ward's tree over the theme centroids is cut at every number of parents from ``low`` to
-    ``high``; each cut is judged by the silhouette of the *texts* under it (cosine, on a
-    seeded sample of at most ``sample`` texts), and the finest cut within ``tolerance``
-    of the best one is kept: on feedback with little structure the silhouette is nearly
-    flat, and the finer of two equally good cuts names more distinct problems.  With ``low`` themes
-    or fewer, every theme is its own parent.
+    ``high``; each cut is judged by the silhouette of the *themes* under it (cosine between
+    their centroids: how well the themes of one parent hold together against the others),
+    and the finest cut within ``tolerance`` of the best one is kept: the finer of two
+    equally good cuts names more distinct problems.  With ``low`` themes or fewer, every
+    theme is its own parent.
 
-    ``text_theme`` is the row (0..K-1 into ``centroids``) of each text's theme, -1 for none.
+    The silhouette of the texts, used before, is dominated by how loose each theme is, not
+    by how the themes group: it rose with every finer cut on intent data (always the upper
+    bound, 25, against Bitext's 11 categories) and was flat on app reviews; the themes'
+    own silhouette found 14 parents there (docs/BENCHMARKS.md, "Top level").
+
     Parent 0 is the largest.
     """
     k = len(centroids)
@@ -71,22 +73,18 @@ def auto_parent_groups(centroids: np.ndarray, sizes: np.ndarray, text_theme: np.
     from scipy.cluster.hierarchy import fcluster, linkage
     from sklearn.metrics import silhouette_score
 
-    tree = linkage(unit_rows(centroids).astype(np.float64), method="ward")
-    rows = np.flatnonzero(np.asarray(text_theme) >= 0)
-    if len(rows) > sample:
-        rows = np.sort(np.random.default_rng(seed).choice(rows, sample, replace=False))
-    x = unit_rows(np.asarray(embeddings)[rows])
-    distances = np.clip(1.0 - x @ x.T, 0.0, 2.0)
+    unit = unit_rows(centroids).astype(np.float64)
+    tree = linkage(unit, method="ward")
+    distances = np.clip(1.0 - unit @ unit.T, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
-    theme_of = np.asarray(text_theme)[rows]
     scored: list[tuple[int, float, np.ndarray]] = []
     for p in range(low, min(high, k - 1) + 1):
         groups = fcluster(tree, t=p, criterion="maxclust")
-        text_groups = groups[theme_of]
-        if len(set(text_groups.tolist())) < 2:
+        n_groups = len(set(groups.tolist()))
+        if n_groups < 2:
             continue
-        score = float(silhouette_score(distances, text_groups, metric="precomputed"))
-        scored.append((len(set(groups.tolist())), score, groups))
+        score = float(silhouette_score(distances, groups, metric="precomputed"))
+        scored.append((n_groups, score, groups))
     if not scored:
         return _by_size(np.arange(k), sizes)
     best = max(s for _, s, _ in scored)
@@ -129,15 +127,11 @@ def small_theme_merges(centroids: np.ndarray, sizes: np.ndarray, parents: np.nda
     return out
 
 
-def choose_parents(centroids: np.ndarray, sizes: np.ndarray, labels: np.ndarray,
-                   ids: list[int], embeddings: np.ndarray, *, n_parents: int | None,
-                   low: int = 8, high: int = 25, seed: int = 0) -> np.ndarray:
-    """Parent of each theme (row of ``ids``): ``n_parents`` of them, or, with ``None``, as
-    many as the data support between ``low`` and ``high`` (:func:`auto_parent_groups`).
-    ``labels`` is the theme id of each text (-1 for none)."""
+def choose_parents(centroids: np.ndarray, sizes: np.ndarray, *, n_parents: int | None,
+                   low: int = 8, high: int = 25) -> np.ndarray:
+    """Parent of each theme (row of ``centroids``): ``n_parents`` of them, or, with
+    ``None``, as many as the data support between ``low`` and ``high``
+    (:func:`auto_parent_groups`)."""
     if n_parents is not None:
         return parent_groups(centroids, sizes, int(n_parents))
-    row = {t: i for i, t in enumerate(ids)}
-    text_theme = np.array([row.get(t, -1) for t in np.asarray(labels).tolist()])
-    return auto_parent_groups(centroids, sizes, text_theme, embeddings, low=int(low),
-                              high=int(high), seed=seed)
+    return auto_parent_groups(centroids, sizes, low=int(low), high=int(high))

@@ -229,9 +229,8 @@ class ThemeModel(ThemeEditsMixin, BaseEstimator):
             return labels
         cents = centroids(embeddings, labels, ids)
         sizes = np.array([(labels == t).sum() for t in ids])
-        parents = choose_parents(cents, sizes, labels, ids, embeddings,
-                                 n_parents=self.n_parents, low=self.top_min,
-                                 high=self.top_max, seed=self.seed) \
+        parents = choose_parents(cents, sizes, n_parents=self.n_parents, low=self.top_min,
+                                 high=self.top_max) \
             if self.n_parents != 0 else np.zeros(len(ids), dtype=np.int64)
         # a known theme is nobody's sibling: it is neither folded nor folded into
         parents = np.where([t in known for t in ids], -1 - np.arange(len(ids)), parents)
@@ -299,7 +298,7 @@ class ThemeModel(ThemeEditsMixin, BaseEstimator):
         self.centroids_, self.themes_ = describe_themes(
             texts, embeddings, labels, known=known, n_keywords=self.n_keywords,
             n_examples=self.n_examples, n_parents=self.n_parents, top_min=self.top_min,
-            top_max=self.top_max, seed=self.seed, labeler=self._labeler())
+            top_max=self.top_max, labeler=self._labeler())
         return self
 
     # ------------------------------------------------------------------ assignment
