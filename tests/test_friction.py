@@ -120,6 +120,24 @@ def test_auto_parent_groups_finds_the_groups_the_themes_form():
     assert all(len(set(truth[parents == p].tolist())) == 1 for p in set(parents.tolist()))
 
 
+def test_no_top_level_row_of_several_themes_holds_most_of_the_texts():
+    # 9 directions; the first holds 4 themes with most of the texts, the others 1 each
+    rng = np.random.default_rng(2)
+    centres = rng.normal(size=(9, 32))
+    owner = np.array([0, 0, 0, 0, *range(1, 9)])
+    centroids = centres[owner] + 0.3 * rng.normal(size=(12, 32))
+    sizes = np.array([400, 350, 300, 250, *([40] * 8)])
+    whole = auto_parent_groups(centroids, sizes, max_share=1.0)
+    assert len(set(whole[:4].tolist())) == 1  # the 4 themes form one parent: 83% of texts
+    split = auto_parent_groups(centroids, sizes)
+    shares = [sizes[split == p].sum() / sizes.sum() for p in set(split.tolist())
+              if (split == p).sum() > 1]
+    assert len(set(split[:4].tolist())) > 1 and all(s <= 0.2 for s in shares)
+    # one theme that large stays whole, as its own parent
+    alone = auto_parent_groups(centroids, np.array([4000, *sizes[1:]]))
+    assert (alone == alone[0]).sum() == 1
+
+
 @pytest.mark.parametrize("label,fragment", [
     ("Refund not received", False), ("Runs small", False), ("Colour differs from photo", False),
     ("Driver could not find address", False), ("Heres", True), ("Url", True),

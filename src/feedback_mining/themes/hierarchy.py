@@ -15,6 +15,10 @@ import numpy as np
 
 from .geometry import unit_rows
 
+# No top-level row of several themes holds more than this share of the texts (while the
+# top level has room, ``top_max``): see :func:`auto_parent_groups`.
+MAX_PARENT_SHARE = 0.2
+
 
 def parent_groups(centroids: np.ndarray, sizes: np.ndarray, n_parents: int) -> np.ndarray:
     """Parent index of each theme, 0..P-1 with parent 0 the largest (by texts).
@@ -50,7 +54,8 @@ def _by_size(groups: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 
 def auto_parent_groups(centroids: np.ndarray, sizes: np.ndarray, *, low: int = 8,
-                       high: int = 25, tolerance: float = 0.05) -> np.ndarray:
+                       high: int = 25, tolerance: float = 0.05,
+                       max_share: float = MAX_PARENT_SHARE) -> np.ndarray:
     """Parent of each theme, with the number of parents chosen from the data.
 
     Ward's tree over the theme centroids is cut at every number of parents from ``low`` to
@@ -64,6 +69,11 @@ def auto_parent_groups(centroids: np.ndarray, sizes: np.ndarray, *, low: int = 8
     by how the themes group: it rose with every finer cut on intent data (always the upper
     bound, 25, against Bitext's 11 categories) and was flat on app reviews; the themes'
     own silhouette found 14 parents there (docs/BENCHMARKS.md, "Top level").
+
+    A parent of several themes holding more than ``max_share`` of all texts is then split
+    along the tree, largest first, while there are fewer than ``high`` parents: a row with
+    a third of all complaints is an area ("customer service, late and missing orders"), not
+    a problem to fix.  A single theme that large stays whole.
 
     Parent 0 is the largest.
     """
@@ -90,7 +100,43 @@ def auto_parent_groups(centroids: np.ndarray, sizes: np.ndarray, *, low: int = 8
     best = max(s for _, s, _ in scored)
     margin = tolerance * abs(best)
     chosen = max((item for item in scored if item[1] >= best - margin), key=lambda it: it[0])
-    return _by_size(chosen[2] - 1, sizes)
+    groups = _split_large(tree, chosen[2] - 1, np.asarray(sizes), max_share, high)
+    return _by_size(groups, sizes)
+
+
+def _split_large(tree: np.ndarray, groups: np.ndarray, sizes: np.ndarray, max_share: float,
+                 high: int) -> np.ndarray:
+    """Split the largest parent of several themes into the two branches under it while it
+    holds more than ``max_share`` of ``sizes`` and there are fewer than ``high`` parents."""
+    from scipy.cluster.hierarchy import to_tree
+
+    if max_share >= 1:
+        return groups
+    nodes: dict[frozenset[int], object] = {}
+    stack = [to_tree(tree)]
+    while stack:
+        node = stack.pop()
+        nodes[frozenset(node.pre_order())] = node
+        if not node.is_leaf():
+            stack += [node.get_left(), node.get_right()]
+    parts = [nodes[frozenset(np.flatnonzero(groups == g).tolist())]
+             for g in sorted(set(groups.tolist()))]
+    total = float(sizes.sum())
+
+    def share(node) -> float:
+        return float(sizes[node.pre_order()].sum()) / total
+
+    while len(parts) < high:
+        large = [p for p in parts if not p.is_leaf() and share(p) > max_share]
+        if not large:
+            break
+        node = max(large, key=lambda p: (share(p), -min(p.pre_order())))
+        parts.remove(node)
+        parts += [node.get_left(), node.get_right()]
+    out = np.empty(len(groups), dtype=np.int64)
+    for i, node in enumerate(parts):
+        out[node.pre_order()] = i
+    return out
 
 
 def small_theme_merges(centroids: np.ndarray, sizes: np.ndarray, parents: np.ndarray, *,
