@@ -161,6 +161,18 @@ def test_phrase_labels_state_the_problem():
     assert not is_fragment(label)
 
 
+def test_praise_labels_avoid_phrases_that_state_a_problem():
+    texts = ["don't waste your time on other apps, this one is great",
+             "don't waste your time elsewhere", "great app, don't waste your time",
+             "great app and fast delivery", "fast delivery every time",
+             "don't waste your time, fast delivery here"]
+    keywords = [("waste", 1.0), ("time", 0.9), ("fast delivery", 0.8), ("delivery", 0.5)]
+    from feedback_mining.score.kinds import STATED_PROBLEM
+
+    assert "waste" in PhraseLabeler().label(keywords, texts).lower()
+    assert PhraseLabeler(avoid=STATED_PROBLEM).label(keywords, texts) == "Fast delivery"
+
+
 def test_labels_of_a_run_are_not_fragments(feedback, fast_config):
     cfg = fast_config.with_overrides(["sentiment.method=vader"])
     result = fm.run(fm.load(feedback, text="comment", id="response_id"), config=cfg)

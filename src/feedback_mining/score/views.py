@@ -125,7 +125,10 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
     fixed = fixed or {}
     ids = sorted(set(groups.tolist()))
     keywords = theme_keywords(texts, groups, ids, n_keywords) if ids else {}
-    labeler = labeler or PhraseLabeler(cue=STATED_PROBLEM if kind == FRICTION else None)
+    # a friction row prefers a phrase that states the problem, a praise row avoids one
+    # ("Don't waste your time" is no name for what customers like)
+    labeler = labeler or PhraseLabeler(cue=STATED_PROBLEM if kind == FRICTION else None,
+                                       avoid=STATED_PROBLEM if kind == PRAISE else None)
     rows = []
     for t in ids:
         members = np.flatnonzero(groups == t)

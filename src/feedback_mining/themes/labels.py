@@ -235,13 +235,17 @@ class PhraseLabeler:
     cue : str or compiled pattern, optional
         Phrases matching it are preferred when the best of them scores at least
         ``cue_ratio`` times the best phrase.
+    avoid : str or compiled pattern, optional
+        Phrases matching it, and phrases mostly used inside one of those, lose to any other
+        (a praise row is not named "Don't waste your time" after its misread mentions).
     max_texts : int
         Texts read per theme (the first ones given: pass the most typical first).
     """
 
-    def __init__(self, *, cue=None, cue_ratio: float = 0.5, max_words: int = 6,
+    def __init__(self, *, cue=None, cue_ratio: float = 0.5, avoid=None, max_words: int = 6,
                  max_texts: int = 300):
         self.cue = cue
+        self.avoid = avoid
         self.cue_ratio = cue_ratio
         self.max_words = max_words
         self.max_texts = max_texts
@@ -253,6 +257,7 @@ class PhraseLabeler:
         weights = self._word_weights(keywords)
         docs = [phrase_words(t) for t in list(texts)[: self.max_texts]]
         cue = re.compile(self.cue) if isinstance(self.cue, str) else self.cue
+
         if not weights or len(docs) < 2:
             return fallback()
         counts: dict[tuple[str, ...], int] = {}
@@ -288,6 +293,8 @@ class PhraseLabeler:
             scored[span] = score
         if not scored:
             return fallback()
+        if self.avoid is not None:
+            scored = self._avoided(scored, counts) or scored
         if cue is not None:
             # a label that states the problem beats one that names the topic when it is
             # nearly as well supported ("arrived late" over "the delivery"), not when only
@@ -303,6 +310,17 @@ class PhraseLabeler:
                 best = span
                 break
         return _sentence_case(" ".join(best))
+
+    def _avoided(self, scored: dict[tuple[str, ...], float],
+                 counts: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], float]:
+        """``scored`` without the phrases ``avoid`` matches, nor the phrases mostly used
+        inside one of those ("waste your time" inside "don't waste your time")."""
+        avoid = re.compile(self.avoid) if isinstance(self.avoid, str) else self.avoid
+        bad = [span for span in counts if avoid.search(" ".join(span))]
+        return {span: v for span, v in scored.items()
+                if not avoid.search(" ".join(span))
+                and not any(len(b) > len(span) and _contains(b, span)
+                            and counts[b] >= 0.7 * counts[span] for b in bad)}
 
     @staticmethod
     def _word_weights(keywords: Sequence[tuple[str, float]]) -> dict[str, float]:
