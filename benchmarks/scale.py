@@ -142,7 +142,7 @@ def nmi(assigned: pd.Series, labels: pd.Series) -> float:
 
 
 # ----------------------------------------------------------------------------- one config
-def run_one(config: str, n: int, threads: int) -> dict:
+def run_one(config: str, n: int, threads: int, settings: list[str] | None = None) -> dict:
     import torch
 
     torch.set_num_threads(threads)
@@ -159,6 +159,7 @@ def run_one(config: str, n: int, threads: int) -> dict:
             *(["segment.method=none"] if config == "ours-fast-whole" else []),
             *(["engine.fast_path_embed=static"]
               if config == "ours-fast-distilled" else []),
+            *(settings or []),
         ])
         result = fm.Pipeline(cfg).run(str(path))
         wall = time.perf_counter() - t0
@@ -187,7 +188,8 @@ def run_one(config: str, n: int, threads: int) -> dict:
             "per_s": round(n / wall, 1), "nmi": round(nmi(assigned, truth), 3), **extra}
 
 
-def launch(config: str, n: int, threads: int, timeout: float) -> dict:
+def launch(config: str, n: int, threads: int, timeout: float,
+           settings: list[str] | None = None) -> dict:
     """Run one configuration in a child process; its own peak RSS comes from wait4."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
                NUMBA_NUM_THREADS=str(threads), TOKENIZERS_PARALLELISM="false",
@@ -196,7 +198,8 @@ def launch(config: str, n: int, threads: int, timeout: float) -> dict:
     out.unlink(missing_ok=True)
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--one", config, "--n", str(n),
-                             "--threads", str(threads), "--result", str(out)], env=env)
+                             "--threads", str(threads), "--result", str(out),
+                             *[f"--set={s}" for s in settings or []]], env=env)
     deadline = t0 + timeout
     status, usage = 0, None
     while True:
@@ -228,9 +231,11 @@ def main() -> None:
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
+    ap.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                    help="a setting other than the default for our configurations")
     args = ap.parse_args()
     if args.one:
-        res = run_one(args.one, args.n, args.threads)
+        res = run_one(args.one, args.n, args.threads, args.settings)
         Path(args.result).write_text(json.dumps(res, default=str))
         return
     if not DATA.exists():
@@ -256,7 +261,7 @@ def main() -> None:
     results = []
     for n in args.sizes:
         for config in args.configs:
-            res = launch(config, n, args.threads, args.timeout)
+            res = launch(config, n, args.threads, args.timeout, args.settings)
             results.append(res)
             print("RESULT " + json.dumps(res, default=str), flush=True)
             print(f"{config:>13} {n:>8}: wall {res.get('wall_s')} s, {res.get('per_s')} "

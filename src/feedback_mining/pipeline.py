@@ -92,7 +92,9 @@ class Pipeline:
         the input in chunks of ``engine.chunk_size`` rows.  Above
         ``engine.fast_path_above`` rows the fast path is taken: static model2vec
         embeddings and a theme model fitted on a seeded sample of ``engine.sample_size``
-        segments, the rest assigned by centroid.  With ``model``, known themes keep their
+        segments, the rest assigned by centroid (the default path fits on at most
+        ``themes.fit_sample`` segments and the rest join by their nearest fitted
+        neighbours).  With ``model``, known themes keep their
         ids and new themes are added (see :mod:`feedback_mining.themes.stable`).
         """
         from .engines import Chunks
@@ -195,9 +197,8 @@ class Pipeline:
             else:
                 model.fit(sample_texts, embeddings[idx], encode=embedder.encode)
                 theme_ids = model.labels_
-                if fitted_on < len(texts):  # the others go to the nearest theme
-                    theme_ids = _transform_in_blocks(model, embeddings)
-                    theme_ids[idx] = model.labels_
+                if fitted_on < len(texts):
+                    theme_ids = _join_by_neighbors(model, embeddings, idx, th.n_neighbors)
             model.embedding_model_ = signature
             model.next_theme_id_ = int(model.themes_["theme_id"].max() + 1) \
                 if len(model.themes_) else 0
@@ -323,8 +324,10 @@ def _describe_fit(fitted: bool, updated: bool, fitted_on: int, n: int, clusterer
         return "saved model" + (f", new themes sought in {fitted_on} segments" if updated
                                 else ", assignment only")
     if fitted_on < n:
+        how = "assigned by centroid" if clusterer == "MiniBatchKMeans" \
+            else "joined by their nearest fitted segments"
         return (f"fitted on a seeded sample of {fitted_on} segments ({clusterer}), "
-                f"the other {n - fitted_on} assigned by centroid")
+                f"the other {n - fitted_on} {how}")
     return f"fitted on all {n} segments ({clusterer})"
 
 
@@ -350,6 +353,21 @@ def _worker_config(cfg: Config, embedder: Embedder, fast: bool) -> Config:
     if isinstance(name, str) and name:
         out.embed.model = name if not isinstance(embedder, StaticEmbedder) or not embedder.path \
             else f"static:{embedder.path}"
+    return out
+
+
+def _join_by_neighbors(model: ThemeModel, embeddings: np.ndarray, idx: np.ndarray,
+                       k: int) -> np.ndarray:
+    """Theme of every text when the model was fitted on the texts ``idx``: theirs from the
+    fit, the others' by a vote of their ``k`` nearest fitted texts, as the kNN graph would
+    have placed them (the nearest centroid, used before, left 5% of the texts of a 10,000-
+    verbatim benchmark without a theme; docs/BENCHMARKS.md)."""
+    from .themes.cluster import neighbor_vote
+
+    out = np.empty(len(embeddings), dtype=np.int64)
+    out[idx] = model.labels_
+    rest = np.setdiff1d(np.arange(len(embeddings)), idx)
+    out[rest] = neighbor_vote(embeddings[rest], embeddings[idx], model.labels_, k=k)
     return out
 
 

@@ -84,6 +84,38 @@ def exact_neighbors(X: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarra
     return idx, dists
 
 
+def neighbor_vote(queries: np.ndarray, reference: np.ndarray, labels: np.ndarray,
+                  k: int = 15, block: int = 2048) -> np.ndarray:
+    """The label of each L2-normalised query row: the label its ``k`` nearest ``reference``
+    rows (exact cosine) carry with the largest summed similarity, ties to the smaller label.
+
+    How a text outside the sample a graph clustering was fitted on joins it: as if it had
+    been in the graph, by its neighbours, rather than by the nearest centroid (which leaves
+    texts near a theme's edge without one).
+
+    >>> ref = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32)
+    >>> neighbor_vote(np.array([[0.8, 0.2], [0.2, 0.8]]), ref, np.array([5, 5, 7, 7]), k=2)
+    array([5, 7])
+    """
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    reference = np.ascontiguousarray(reference, dtype=np.float32)
+    labels = np.asarray(labels)
+    if len(queries) == 0 or len(reference) == 0:
+        return np.full(len(queries), -1, dtype=np.int64)
+    k = min(int(k), len(reference))
+    values, codes = np.unique(labels, return_inverse=True)
+    out = np.empty(len(queries), dtype=np.int64)
+    for start in range(0, len(queries), block):
+        sims = queries[start:start + block] @ reference.T
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        weights = np.clip(np.take_along_axis(sims, top, axis=1), 0.0, None).astype(np.float64)
+        votes = np.zeros((len(top), len(values)))
+        np.add.at(votes, (np.repeat(np.arange(len(top)), k), codes[top].ravel()),
+                  weights.ravel() + 1e-9)  # a neighbour at similarity 0 still votes
+        out[start:start + block] = values[np.argmax(votes, axis=1)]  # first max: smaller
+    return out
+
+
 def louvain_labels(graph, resolution: float, seed: int) -> np.ndarray:
     """Louvain communities of a weighted scipy graph, numbered by decreasing size.
 
