@@ -195,8 +195,8 @@ class ThemesConfig(_Section):
                                              description="a cosine similarity in [-1, 1]")] = 0.8
     # the default path fits its themes on at most this many segments (a seeded sample, the
     # rest joined by a vote of their n_neighbors nearest fitted segments): the exact kNN
-    # graph costs n^2, so this bounds the
-    # theme stage of large runs (34 s of a 100,000-verbatim run, docs/BENCHMARKS.md)
+    # graph costs n^2, so this bounds the theme stage of large runs (34 s of a
+    # 100,000-verbatim run, docs/BENCHMARKS.md)
     fit_sample: Annotated[int, _at_least(100, "100 or more")] = 30_000
 
 

@@ -360,8 +360,8 @@ def _join_by_neighbors(model: ThemeModel, embeddings: np.ndarray, idx: np.ndarra
                        k: int) -> np.ndarray:
     """Theme of every text when the model was fitted on the texts ``idx``: theirs from the
     fit, the others' by a vote of their ``k`` nearest fitted texts, as the kNN graph would
-    have placed them (the nearest centroid, used before, left 5% of the texts of a 10,000-
-    verbatim benchmark without a theme; docs/BENCHMARKS.md)."""
+    have placed them (the nearest centroid, used before, left 16.5% of the verbatims of the
+    10,000-verbatim scale input fitted on 5,000 segments without a theme; docs/BENCHMARKS.md)."""
     from .themes.cluster import neighbor_vote
 
     out = np.empty(len(embeddings), dtype=np.int64)

@@ -257,7 +257,6 @@ class PhraseLabeler:
         weights = self._word_weights(keywords)
         docs = [phrase_words(t) for t in list(texts)[: self.max_texts]]
         cue = re.compile(self.cue) if isinstance(self.cue, str) else self.cue
-
         if not weights or len(docs) < 2:
             return fallback()
         counts: dict[tuple[str, ...], int] = {}
