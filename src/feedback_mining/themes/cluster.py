@@ -105,14 +105,16 @@ def neighbor_vote(queries: np.ndarray, reference: np.ndarray, labels: np.ndarray
     k = min(int(k), len(reference))
     values, codes = np.unique(labels, return_inverse=True)
     out = np.empty(len(queries), dtype=np.int64)
+    n_ref, n_labels = len(reference), len(values)
     for start in range(0, len(queries), block):
         sims = queries[start:start + block] @ reference.T
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = np.argpartition(sims, n_ref - k, axis=1)[:, n_ref - k:]
         weights = np.clip(np.take_along_axis(sims, top, axis=1), 0.0, None).astype(np.float64)
-        votes = np.zeros((len(top), len(values)))
-        np.add.at(votes, (np.repeat(np.arange(len(top)), k), codes[top].ravel()),
-                  weights.ravel() + 1e-9)  # a neighbour at similarity 0 still votes
-        out[start:start + block] = values[np.argmax(votes, axis=1)]  # first max: smaller
+        rows = np.repeat(np.arange(len(top)) * n_labels, k)
+        votes = np.bincount(rows + codes[top].ravel(), weights=weights.ravel() + 1e-9,
+                            minlength=len(top) * n_labels).reshape(len(top), n_labels)
+        # a neighbour at similarity 0 still votes; the first maximum is the smaller label
+        out[start:start + block] = values[np.argmax(votes, axis=1)]
     return out
 
 
