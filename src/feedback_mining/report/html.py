@@ -134,12 +134,11 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
         if seg is not None:
             s = seg[seg["theme_id"] == row["theme_id"]]
             keep = s[s["segment_verbatims"] >= min_n]  # smaller segments' shares are noise
-            hidden = f" (n < {min_n} hidden)" if len(keep) < len(s) else ""
+            hidden = f"segments under {min_n} verbatims hidden" if len(keep) < len(s) else ""
             parts.append(_bar([f"{v} (n={n:,})" for v, n in
                                zip(keep["value"], keep["segment_verbatims"], strict=True)],
-                              keep["share"].tolist(),
-                              f"Share of verbatims by {seg_cols[0]}" + hidden, "Share",
-                              percent=True))
+                              keep["share"].tolist(), f"Share of verbatims by {seg_cols[0]}",
+                              "Share", percent=True, subtitle=hidden))
         parts.append("</div></div>")
         quotes = C.negative_quotes(row, n_quotes)
         parts.append("<h3>What customers say (negative comments, redacted)</h3>")
@@ -183,15 +182,17 @@ def _div(fig: Any) -> str:
             + "</div>")
 
 
-def _layout(fig: Any, title: str, height: int = 380) -> Any:
-    fig.update_layout(title={"text": html.escape(title), "font": {"size": 15}}, height=height,
-                      margin={"l": 40, "r": 20, "t": 50, "b": 40}, template="plotly_white",
-                      showlegend=False)
+def _layout(fig: Any, title: str, height: int = 380, subtitle: str = "") -> Any:
+    # a note goes on a second, smaller line: one long line runs past a narrow chart
+    text = html.escape(title) + (f"<br><sup>{html.escape(subtitle)}</sup>" if subtitle else "")
+    fig.update_layout(title={"text": text, "font": {"size": 15}}, height=height,
+                      margin={"l": 40, "r": 20, "t": 70 if subtitle else 50, "b": 40},
+                      template="plotly_white", showlegend=False)
     return fig
 
 
 def _bar(categories: list[str], values: list[float], title: str, name: str, *,
-         horizontal: bool = False, percent: bool = False) -> str:
+         horizontal: bool = False, percent: bool = False, subtitle: str = "") -> str:
     import plotly.graph_objects as go
 
     cats = [html.escape(str(c)) for c in categories]
@@ -201,7 +202,8 @@ def _bar(categories: list[str], values: list[float], title: str, name: str, *,
            if horizontal else
            go.Bar(x=cats, y=values, name=name, marker_color=BLUE, texttemplate=f"%{{y:{fmt}}}",
                   hovertemplate=f"%{{x}}: %{{y:{fmt}}}<extra></extra>"))
-    fig = _layout(go.Figure(bar), title, height=max(300, 34 * len(cats) + 90) if horizontal else 340)
+    fig = _layout(go.Figure(bar), title, subtitle=subtitle,
+                  height=max(300, 34 * len(cats) + 90) if horizontal else 340)
     if horizontal:
         fig.update_layout(margin={"l": 260})
         fig.update_xaxes(title_text=name)
