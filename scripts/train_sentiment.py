@@ -148,7 +148,7 @@ def aftersales_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
         food = sd.food_reviews(args.data)
         train = food[(food["split"] == "train") & food["english"]]
         if args.n_food:
-            train = train.iloc[np.sort(rng.permutation(len(train))[: args.n_food])]
+            train = _sample(train, args.n_food, rng)
         parts.append(train.assign(source="food_train")[cols])
         praise = train[(train["label"] == 2)
                        & train["text"].str.contains(PRAISE_TOPIC, case=False, regex=True)]
@@ -162,7 +162,7 @@ def aftersales_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
                             & (titles["text"] != train.loc[titles.index, "text"])]
             titles = titles.drop_duplicates("text")
             if args.n_titles:
-                titles = titles.iloc[np.sort(rng.permutation(len(titles))[: args.n_titles])]
+                titles = _sample(titles, args.n_titles, rng)
             parts.append(titles.assign(source="food_title")[cols])
         v = food[(food["split"] == "val") & food["english"] & food["food_era"]]
         val = v.drop_duplicates("text")[["text", "label"]]
@@ -170,7 +170,7 @@ def aftersales_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
             val = val.iloc[: args.n_val]
     if args.n_bitext:
         bx = sd.bitext_requests(args.data)
-        bx = bx.iloc[np.sort(rng.permutation(len(bx))[: args.n_bitext])]
+        bx = _sample(bx, args.n_bitext, rng)
         parts.append(bx.assign(label=1, rating=3, source="bitext_request")[cols])
     if args.handwritten:
         hand = handwritten_segments(args.handwritten)
@@ -178,6 +178,11 @@ def aftersales_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
             parts.append(hand.assign(source="handwritten")[cols])
     fit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     return fit, val
+
+
+def _sample(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """``n`` rows of ``frame`` drawn with ``rng``, in their original order."""
+    return frame.iloc[np.sort(rng.permutation(len(frame))[:n])]
 
 
 def handwritten_segments(path: Path) -> pd.DataFrame:

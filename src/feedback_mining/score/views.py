@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..config import ScoreConfig, SentimentConfig
 from ..themes.geometry import distinct, typical_order, unit
-from ..themes.labels import PhraseLabeler, dedupe_labels
+from ..themes.labels import PhraseLabeler, dedupe_labels, is_fragment
 from .kinds import FRICTION, PRAISE, STATED_PROBLEM
 
 OUTLIER = -1
@@ -165,8 +165,6 @@ def _name_parents(top: pd.DataFrame, detail: pd.DataFrame, fixed: dict[int, str]
     problem and its own does not, or its own is a fragment.  A name in ``fixed`` (a saved
     model's) is kept, and a parent whose largest theme has a name a person gave (``known``:
     a taxonomy's, a rename) takes that name."""
-    from ..themes.labels import is_fragment
-
     for i, parent in top["theme_id"].items():
         if int(parent) in fixed:
             top.at[i, "label"] = fixed[int(parent)]

@@ -315,7 +315,9 @@ class PhraseLabeler:
         """``scored`` without the phrases ``avoid`` matches, nor the phrases mostly used
         inside one of those ("waste your time" inside "don't waste your time")."""
         avoid = re.compile(self.avoid) if isinstance(self.avoid, str) else self.avoid
-        bad = [span for span in counts if avoid.search(" ".join(span))]
+        # a scored phrase is used by 2 texts or more, so only an avoided phrase used by 2 or
+        # more can hold 70% of its uses
+        bad = [span for span, n in counts.items() if n >= 2 and avoid.search(" ".join(span))]
         return {span: v for span, v in scored.items()
                 if not avoid.search(" ".join(span))
                 and not any(len(b) > len(span) and _contains(b, span)
