@@ -94,7 +94,8 @@ def parse_args() -> argparse.Namespace:
                     help="with --food-titles: titles sampled (0: all)")
     ap.add_argument("--handwritten", type=Path, default=None,
                     help="CSV of hand-written segments (columns text,label; label negative, "
-                         "neutral or positive), e.g. scripts/data/aftersales_segments.csv")
+                         "neutral or positive; optional pair, checked, not trained on), e.g. "
+                         "scripts/data/aftersales_segments.csv")
     ap.add_argument("--handwritten-repeat", type=int, default=1,
                     help="with --handwritten: copies of each hand-written row in fine-tuning "
                          "(the head is not fitted on them)")
@@ -187,7 +188,8 @@ def _sample(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFra
 
 def handwritten_segments(path: Path) -> pd.DataFrame:
     """Hand-written labelled segments: columns text and label (negative / neutral /
-    positive), returned with label 0/1/2 and the rating its class stands for (1 / 3 / 5)."""
+    positive), returned with label 0/1/2 and the rating its class stands for (1 / 3 / 5).
+    An optional ``pair`` column is validated (see ``_check_pairs``) and not returned."""
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError) as exc:
@@ -204,8 +206,27 @@ def handwritten_segments(path: Path) -> pd.DataFrame:
                          f"label in {list(sd.CLASSES)}, found text {frame['text'].iloc[row]!r}, "
                          f"label {frame['label'].iloc[row]!r}. Fix or remove the row.")
     label = codes.astype(int)
+    if "pair" in frame.columns:
+        _check_pairs(path, frame["pair"].str.strip(), label)
     return pd.DataFrame({"text": frame["text"].str.strip(), "label": label,
                          "rating": label.map({0: 1, 1: 3, 2: 5})})
+
+
+def _check_pairs(path: Path, pair: pd.Series, label: pd.Series) -> None:
+    """The optional ``pair`` column of the hand-written segments groups a row with the rows
+    that mirror it in nearly the same words with the other outcome: every id used needs at
+    least two rows and two labels (an empty cell is a row without a partner)."""
+    used = pair[pair != ""]
+    for pid, rows in used.groupby(used, sort=False):
+        first = int(rows.index[0])
+        if len(rows) < 2:
+            raise SystemExit(f"--handwritten {path}, data row {first + 1}: pair {pid!r} has "
+                             f"only this row; expected at least two rows with that pair id. "
+                             f"Add the mirrored row or empty the pair cell.")
+        if label[rows.index].nunique() < 2:
+            raise SystemExit(f"--handwritten {path}, data row {first + 1}: pair {pid!r} has "
+                             f"{len(rows)} rows all labelled {sd.CLASSES[label[first]]!r}; "
+                             f"expected at least two labels. Fix the labels or the pair ids.")
 
 
 def soft_targets(ratings: np.ndarray, ordinal: float) -> np.ndarray:

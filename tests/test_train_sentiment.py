@@ -17,6 +17,10 @@ _spec = importlib.util.spec_from_file_location("train_sentiment",
                                                ROOT / "scripts" / "train_sentiment.py")
 train_sentiment = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(train_sentiment)
+_scored_spec = importlib.util.spec_from_file_location("scored_sentences",
+                                                      ROOT / "tests" / "test_sentiment.py")
+scored_sentences = importlib.util.module_from_spec(_scored_spec)
+_scored_spec.loader.exec_module(scored_sentences)
 
 
 def _key(text: str) -> str:
@@ -29,6 +33,13 @@ def _overlap(a: str, b: str) -> float:
     return len(x & y) / len(x | y)
 
 
+def _near_copies(sentences: list[str]) -> list[int]:
+    """Data rows (1-based) that share half their words with one of ``sentences``."""
+    rows = train_sentiment.handwritten_segments(SEGMENTS)
+    return [i + 1 for i, text in enumerate(rows["text"])
+            if max(_overlap(text, s) for s in sentences) >= 0.5]
+
+
 def test_handwritten_segments_hold_enough_of_each_class():
     rows = train_sentiment.handwritten_segments(SEGMENTS)
     counts = rows["label"].value_counts().to_dict()  # 0 negative, 1 neutral, 2 positive
@@ -39,10 +50,49 @@ def test_handwritten_segments_hold_enough_of_each_class():
 
 def test_no_handwritten_segment_is_a_probe_sentence_or_near_copy():
     probe = pd.read_csv(ROOT / "tests" / "data" / "aftersales_probe.csv")["text"].tolist()
-    rows = train_sentiment.handwritten_segments(SEGMENTS)
-    near = [i + 1 for i, text in enumerate(rows["text"])
-            if max(_overlap(text, p) for p in probe) >= 0.5]
+    near = _near_copies(probe)
     assert not near, f"data rows {near} of {SEGMENTS.name} share half their words with a probe sentence"
+
+
+def test_no_handwritten_segment_is_a_scored_test_sentence_or_near_copy():
+    """tests/test_sentiment.py scores its NEGATIVE and POSITIVE sentences: they stay unseen."""
+    near = _near_copies(scored_sentences.NEGATIVE + scored_sentences.POSITIVE)
+    assert not near, (f"data rows {near} of {SEGMENTS.name} share half their words with a "
+                      f"sentence scored in tests/test_sentiment.py")
+
+
+def test_matched_pairs_mirror_a_row_with_another_outcome():
+    """Each pair id groups a row with its mirror in nearly the same words and another label,
+    so that words such as refund or charged twice carry no class by themselves."""
+    frame = pd.read_csv(SEGMENTS, dtype=str, keep_default_na=False)
+    pairs = frame[frame["pair"] != ""].groupby("pair")["label"]
+    assert len(pairs) >= 150
+    assert (pairs.size() >= 2).all(), pairs.size()[pairs.size() < 2]
+    assert (pairs.nunique() >= 2).all(), pairs.nunique()[pairs.nunique() < 2]
+    labels = pairs.agg(set)
+    assert sum({"negative", "positive"} <= s for s in labels) >= 150
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("quick refund,positive,p1\nslow refund,negative,\n",
+     r"segments\.csv, data row 1: pair 'p1' has only this row"),
+    ("quick refund,positive,\nslow refund,negative,p2\nlate refund,negative,p2\n",
+     r"segments\.csv, data row 2: pair 'p2' has 2 rows all labelled 'negative'"),
+])
+def test_a_pair_without_a_mirror_names_the_file_and_row(tmp_path, rows, message):
+    path = tmp_path / "segments.csv"
+    path.write_text("text,label,pair\n" + rows, encoding="utf-8")
+    with pytest.raises(SystemExit, match=message):
+        train_sentiment.handwritten_segments(path)
+
+
+def test_the_pair_column_is_optional_and_not_a_training_column(tmp_path):
+    path = tmp_path / "segments.csv"
+    path.write_text("text,label,pair\nquick refund,positive,p1\nslow refund,negative,p1\n"
+                    "where is my refund,neutral,\n", encoding="utf-8")
+    rows = train_sentiment.handwritten_segments(path)
+    assert list(rows.columns) == ["text", "label", "rating"]
+    assert rows["label"].tolist() == [2, 0, 1]
 
 
 def test_a_bad_label_names_the_file_and_row(tmp_path):
