@@ -173,6 +173,22 @@ def test_praise_labels_avoid_phrases_that_state_a_problem():
     assert PhraseLabeler(avoid=STATED_PROBLEM).label(keywords, texts) == "Fast delivery"
 
 
+def test_friction_labels_avoid_phrases_of_praise():
+    # the demo's complaints about sweaters were named "Perfect sweater" after the "I wanted
+    # the perfect sweater but ..." they open with
+    texts = ["i wanted the perfect sweater but it came shapeless and boxy",
+             "perfect sweater for fall, except it is shapeless and boxy",
+             "the perfect sweater? no, shapeless and boxy",
+             "shapeless and boxy, sent it back", "the perfect sweater it is not",
+             "thought it would be the perfect sweater, shapeless and boxy"]
+    keywords = [("sweater", 1.0), ("perfect sweater", 0.9), ("shapeless", 0.5), ("boxy", 0.4)]
+    from feedback_mining.score.kinds import STATED_PROBLEM, reads_as_praise
+
+    assert PhraseLabeler(cue=STATED_PROBLEM).label(keywords, texts) == "Perfect sweater"
+    label = PhraseLabeler(cue=STATED_PROBLEM, avoid=reads_as_praise).label(keywords, texts)
+    assert label == "Shapeless and boxy"
+
+
 def test_labels_of_a_run_are_not_fragments(feedback, fast_config):
     cfg = fast_config.with_overrides(["sentiment.method=vader"])
     result = fm.run(fm.load(feedback, text="comment", id="response_id"), config=cfg)

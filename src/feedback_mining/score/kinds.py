@@ -50,6 +50,40 @@ STATED_PROBLEM = re.compile(
     r")\b"
 )
 PRAISE_SURE = 0.5
+
+
+# How warmly a word must read in VADER's lexicon (valence, -4..+4) for a phrase holding it
+# to read as praise: "perfect", "love", "great", "easy", "helpful"; not "fit" or "like" (1.5),
+# which name fit and comparisons as often as they praise.
+PRAISE_VALENCE = 1.8
+
+
+def reads_as_praise(phrase: str) -> bool:
+    """Whether a label candidate reads as praise: a warm word of VADER's lexicon, no word of
+    negative valence and nothing :data:`STATED_PROBLEM` matches.  A friction row is not
+    named after it ("Perfect sweater" for itchy, shapeless sweaters), when any other phrase
+    is supported.
+
+    >>> [reads_as_praise(p) for p in ["perfect sweater", "not perfect", "sweater is itchy"]]
+    [True, False, False]
+    """
+    if STATED_PROBLEM.search(phrase):
+        return False
+    lexicon = _vader_lexicon()
+    valences = [lexicon.get(w, 0.0) for w in re.findall(r"[a-z']+", phrase.casefold())]
+    return bool(valences) and max(valences) >= PRAISE_VALENCE and min(valences) >= 0
+
+
+def _vader_lexicon() -> dict[str, float]:
+    global _LEXICON
+    if _LEXICON is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _LEXICON = SentimentIntensityAnalyzer().lexicon
+    return _LEXICON
+
+
+_LEXICON: dict[str, float] | None = None
 # What makes a mention the sentiment model scores as neutral a problem report: narrower
 # than the words above, because a neutral "I was not in the market for a blazer" or "it's
 # meant to look oversized" is context, not friction.  A negation of an expected outcome

@@ -27,7 +27,7 @@ import pandas as pd
 from ..config import ScoreConfig, SentimentConfig
 from ..themes.geometry import distinct, typical_order, unit
 from ..themes.labels import PhraseLabeler, dedupe_labels, is_fragment
-from .kinds import FRICTION, PRAISE, STATED_PROBLEM
+from .kinds import FRICTION, PRAISE, STATED_PROBLEM, reads_as_praise
 
 OUTLIER = -1
 
@@ -125,10 +125,11 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
     fixed = fixed or {}
     ids = sorted(set(groups.tolist()))
     keywords = theme_keywords(texts, groups, ids, n_keywords) if ids else {}
-    # a friction row prefers a phrase that states the problem, a praise row avoids one
-    # ("Don't waste your time" is no name for what customers like)
+    # a friction row prefers a phrase that states the problem and avoids one of praise; a
+    # praise row avoids a problem ("Don't waste your time" is no name for what customers like)
+    avoid = {FRICTION: reads_as_praise, PRAISE: STATED_PROBLEM}.get(kind)
     labeler = labeler or PhraseLabeler(cue=STATED_PROBLEM if kind == FRICTION else None,
-                                       avoid=STATED_PROBLEM if kind == PRAISE else None)
+                                       avoid=avoid)
     rows = []
     for t in ids:
         members = np.flatnonzero(groups == t)

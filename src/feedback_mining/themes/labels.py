@@ -235,9 +235,10 @@ class PhraseLabeler:
     cue : str or compiled pattern, optional
         Phrases matching it are preferred when the best of them scores at least
         ``cue_ratio`` times the best phrase.
-    avoid : str or compiled pattern, optional
-        Phrases matching it, and phrases mostly used inside one of those, lose to any other
-        (a praise row is not named "Don't waste your time" after its misread mentions).
+    avoid : str, compiled pattern or callable, optional
+        Phrases matching it (or for which it returns True), and phrases mostly used inside
+        one of those, lose to any other (a praise row is not named "Don't waste your time"
+        after its misread mentions, a friction row not "Perfect sweater").
     max_texts : int
         Texts read per theme (the first ones given: pass the most typical first).
     """
@@ -315,11 +316,12 @@ class PhraseLabeler:
         """``scored`` without the phrases ``avoid`` matches, nor the phrases mostly used
         inside one of those ("waste your time" inside "don't waste your time")."""
         avoid = re.compile(self.avoid) if isinstance(self.avoid, str) else self.avoid
+        hit = avoid if callable(avoid) else avoid.search
         # a scored phrase is used by 2 texts or more, so only an avoided phrase used by 2 or
         # more can hold 70% of its uses
-        bad = [span for span, n in counts.items() if n >= 2 and avoid.search(" ".join(span))]
+        bad = [span for span, n in counts.items() if n >= 2 and hit(" ".join(span))]
         return {span: v for span, v in scored.items()
-                if not avoid.search(" ".join(span))
+                if not hit(" ".join(span))
                 and not any(len(b) > len(span) and _contains(b, span)
                             and counts[b] >= 0.7 * counts[span] for b in bad)}
 
