@@ -54,7 +54,7 @@ import sentiment_data as sd  # noqa: E402
 OUT = ROOT / "src" / "feedback_mining" / "models" / "sentiment-minilm"
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=sd.DATA)
     ap.add_argument("--out", type=Path, default=OUT)
@@ -92,10 +92,12 @@ def parse_args() -> argparse.Namespace:
                     help="with --food: food-delivery training reviews sampled (0: all)")
     ap.add_argument("--n-titles", type=int, default=0,
                     help="with --food-titles: titles sampled (0: all)")
-    ap.add_argument("--handwritten", type=Path, default=None,
-                    help="CSV of hand-written segments (columns text,label; label negative, "
-                         "neutral or positive; optional pair, checked, not trained on), e.g. "
-                         "scripts/data/aftersales_segments.csv")
+    ap.add_argument("--handwritten", type=Path, nargs="+", default=None,
+                    help="CSVs of hand-labelled segments (columns text,label; label negative, "
+                         "neutral or positive; optional pair, checked, not trained on; other "
+                         "columns such as rating and review_key ignored), e.g. "
+                         "scripts/data/aftersales_segments.csv "
+                         "scripts/data/food_segments_labelled.csv")
     ap.add_argument("--handwritten-repeat", type=int, default=1,
                     help="with --handwritten: copies of each hand-written row in fine-tuning "
                          "(the head is not fitted on them)")
@@ -104,7 +106,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--head-food-per-class", type=int, default=0,
                     help="food-delivery reviews per class for the head (0: none)")
     ap.add_argument("--no-eval", action="store_true", help="skip scoring the held-out sets")
-    return ap.parse_args()
+    return ap.parse_args(argv)
 
 
 def training_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -174,11 +176,19 @@ def aftersales_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
         bx = _sample(bx, args.n_bitext, rng)
         parts.append(bx.assign(label=1, rating=3, source="bitext_request")[cols])
     if args.handwritten:
-        hand = handwritten_segments(args.handwritten)
+        hand = pd.concat([handwritten_segments(path) for path in args.handwritten],
+                         ignore_index=True)
         for _ in range(max(1, args.handwritten_repeat)):
             parts.append(hand.assign(source="handwritten")[cols])
     fit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     return fit, val
+
+
+def _jsonable(value):
+    """An argument as config.json holds it: paths (also a list of them) as strings."""
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return str(value) if isinstance(value, Path) else value
 
 
 def _sample(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -463,8 +473,7 @@ def main() -> None:
         "model": {"weights": "model.safetensors", "pooling": "mean", "max_length": 256},
         "head": {"weights": "head.safetensors",
                  "input": "L2-normalised all-MiniLM-L6-v2 sentence embeddings"},
-        "training": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
-                     if k not in ("data", "out")},
+        "training": {k: _jsonable(v) for k, v in vars(args).items() if k not in ("data", "out")},
     }
     (args.out / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
 
@@ -545,13 +554,15 @@ def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev, extra, n_fo
     ]
     licence = {"food": "MIT | mads-app-reviews-nlp/app-reviews-nlp @4a9977c1",
                "bitext": "CDLA-Sharing-1.0 | Bitext sample, via shxunxk/Chatbot @1e2b7354",
-               "handwritten": "MIT (the project's) | written by hand for this model, "
-                              "`scripts/data/aftersales_segments.csv`"}
+               "handwritten": "MIT (the project's; the food reviews' sentences: MIT, "
+                              "mads-app-reviews-nlp/app-reviews-nlp @4a9977c1) | labelled by "
+                              "hand for this model, "
+                              + ", ".join(f"`{path}`" for path in args.handwritten or [])}
     what = {"food_train": "Singapore food-delivery app reviews, training split, English",
             "food_praise_copy": "extra copies of the aftersales praise among them",
             "food_title": "titles of the 1- and 5-star training reviews (short, segment-like)",
             "bitext_request": "Bitext customer-service requests (all neutral)",
-            "handwritten": "hand-written aftersales segments (praise, complaints, requests), "
+            "handwritten": "hand-labelled segments (praise, complaints, requests), "
                            f"each {args.handwritten_repeat} times"}
     for src, g in extra.groupby("source", sort=False):
         c = np.bincount(g["label"].astype(int), minlength=3).tolist()

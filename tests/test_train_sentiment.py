@@ -1,6 +1,8 @@
-"""The hand-written aftersales segments that scripts/train_sentiment.py can train on: enough of
-each class, read with a clear error on a bad row, and none of them a sentence of the tests'
-aftersales probe (the probe stays a measurement on text never trained on)."""
+"""The hand-labelled segments that scripts/train_sentiment.py can train on (the hand-written
+aftersales segments and the real food-delivery review sentences labelled by hand): enough of
+each class, read with a clear error on a bad row, none of them a sentence of the tests'
+aftersales probe (the probe stays a measurement on text never trained on), and the review
+sentences only from the reviews' training split."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEGMENTS = ROOT / "scripts" / "data" / "aftersales_segments.csv"
+FOOD_SEGMENTS = ROOT / "scripts" / "data" / "food_segments_labelled.csv"
+DATA = ROOT.parent / "shared" / "data"
 _spec = importlib.util.spec_from_file_location("train_sentiment",
                                                ROOT / "scripts" / "train_sentiment.py")
 train_sentiment = importlib.util.module_from_spec(_spec)
@@ -33,9 +37,9 @@ def _overlap(a: str, b: str) -> float:
     return len(x & y) / len(x | y)
 
 
-def _near_copies(sentences: list[str]) -> list[int]:
-    """Data rows (1-based) that share half their words with one of ``sentences``."""
-    rows = train_sentiment.handwritten_segments(SEGMENTS)
+def _near_copies(sentences: list[str], path: Path = SEGMENTS) -> list[int]:
+    """Data rows (1-based) of ``path`` that share half their words with one of ``sentences``."""
+    rows = train_sentiment.handwritten_segments(path)
     return [i + 1 for i, text in enumerate(rows["text"])
             if max(_overlap(text, s) for s in sentences) >= 0.5]
 
@@ -48,17 +52,66 @@ def test_handwritten_segments_hold_enough_of_each_class():
     assert rows["rating"].tolist() == rows["label"].map({0: 1, 1: 3, 2: 5}).tolist()
 
 
-def test_no_handwritten_segment_is_a_probe_sentence_or_near_copy():
+@pytest.mark.parametrize("path", [SEGMENTS, FOOD_SEGMENTS], ids=lambda p: p.name)
+def test_no_labelled_segment_is_a_probe_or_scored_sentence_or_near_copy(path):
+    """The probe and the NEGATIVE and POSITIVE sentences tests/test_sentiment.py scores stay
+    unseen."""
     probe = pd.read_csv(ROOT / "tests" / "data" / "aftersales_probe.csv")["text"].tolist()
-    near = _near_copies(probe)
-    assert not near, f"data rows {near} of {SEGMENTS.name} share half their words with a probe sentence"
+    near = _near_copies(probe + scored_sentences.NEGATIVE + scored_sentences.POSITIVE, path)
+    assert not near, (f"data rows {near} of {path.name} share half their words with a probe "
+                      f"sentence or one scored in tests/test_sentiment.py")
 
 
-def test_no_handwritten_segment_is_a_scored_test_sentence_or_near_copy():
-    """tests/test_sentiment.py scores its NEGATIVE and POSITIVE sentences: they stay unseen."""
-    near = _near_copies(scored_sentences.NEGATIVE + scored_sentences.POSITIVE)
-    assert not near, (f"data rows {near} of {SEGMENTS.name} share half their words with a "
-                      f"sentence scored in tests/test_sentiment.py")
+def test_food_segments_hold_each_class_with_valid_labels_once():
+    frame = pd.read_csv(FOOD_SEGMENTS, dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["text", "label", "rating", "review_key"]
+    assert set(frame["label"]) == {"negative", "neutral", "positive"}
+    assert frame["rating"].isin(list("12345")).all()
+    assert frame["text"].map(_key).is_unique
+    assert (frame.groupby("review_key").size() <= 2).all()
+    rows = train_sentiment.handwritten_segments(FOOD_SEGMENTS)  # rating, review_key ignored
+    counts = rows["label"].value_counts().to_dict()
+    assert counts[0] >= 150 and counts[1] >= 40 and counts[2] >= 100, counts
+    # the sentence, not the review's stars: low-star reviews hold neutral sentences too
+    low = frame[frame["rating"].isin(["1", "2"])]["label"].value_counts()
+    assert low["neutral"] >= 10, low
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data (not in a user's clone)")
+def test_food_segments_come_only_from_training_reviews_and_not_the_held_back_ones():
+    spec = importlib.util.spec_from_file_location(
+        "draw_food_segments", ROOT / "scripts" / "data" / "draw_food_segments.py")
+    draw = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(draw)
+    food = draw.sd.food_reviews(DATA)
+    food = food[food["english"]]
+    keys = food["text"].map(draw.review_key)
+    frame = pd.read_csv(FOOD_SEGMENTS, dtype={"review_key": str})
+    is_train = food["split"] == "train"
+    train = dict(zip(keys[is_train], food["rating"][is_train], strict=True))
+    held = food[food["split"] != "train"]
+    unknown = frame[~frame["review_key"].isin(train)].index + 1
+    assert not len(unknown), f"data rows {list(unknown)} are not from a training review"
+    assert frame["rating"].tolist() == frame["review_key"].map(train).tolist()
+    assert not set(keys[food["split"] != "train"]) & set(frame["review_key"])
+    held_sentences = {_key(s) for segs in draw.sentences(held["text"]) for s in segs}
+    shared = frame[frame["text"].map(_key).isin(held_sentences)].index + 1
+    assert not len(shared), f"data rows {list(shared)} are also test or validation sentences"
+
+
+def test_several_handwritten_files_are_read_and_concatenated(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("text,label,pair\nquick refund,positive,p1\nslow refund,negative,p1\n",
+                     encoding="utf-8")
+    second.write_text("text,label,rating,review_key\nwhere is my rider,neutral,1,abc\n",
+                      encoding="utf-8")
+    args = train_sentiment.parse_args(["--handwritten", str(first), str(second)])
+    fit, _ = train_sentiment.aftersales_data(args)
+    assert fit["text"].tolist() == ["quick refund", "slow refund", "where is my rider"]
+    assert fit["label"].tolist() == [2, 0, 1] and fit["rating"].tolist() == [5, 1, 3]
+    one = train_sentiment.parse_args(["--handwritten", str(second)])
+    assert train_sentiment.aftersales_data(one)[0]["text"].tolist() == ["where is my rider"]
 
 
 def test_matched_pairs_mirror_a_row_with_another_outcome():
