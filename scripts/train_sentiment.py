@@ -14,8 +14,9 @@ training split of the women's e-commerce reviews (ratings 1-2 / 3 / 4-5), balanc
 with ``--food`` also the training split of the food-delivery app reviews (``--food-titles``:
 their titles as short examples; ``--praise-repeat K``: the rare aftersales praise K times) and
 with ``--n-bitext N`` N customer-service requests as neutral examples; with ``--handwritten
-FILE`` hand-written, labelled segments (``scripts/data/aftersales_segments.csv``: aftersales
-praise, complaints and requests), each ``--handwritten-repeat`` times.  Never SST-2 dev, the
+FILE [FILE ...]`` hand-labelled segments (``scripts/data/aftersales_segments.csv``: aftersales
+praise, complaints and requests written by hand; ``scripts/data/food_segments_labelled.csv``:
+real training-split review sentences), each ``--handwritten-repeat`` times.  Never SST-2 dev, the
 UCI sentences, either held-back test split or the tests' aftersales probe.  Label cut-offs on
 the score P(positive) - P(negative) are chosen on the reviews' validation split (with
 ``--food``: on the mean macro-F1 of both validation splits).
