@@ -64,12 +64,19 @@ def draw(data: Path = sd.DATA, seed: int = 0) -> pd.DataFrame:
     held = food[food["split"] != "train"]
     held_keys = {key(s) for segs in sentences(held["text"]) for s in segs}
     train = food[(food["split"] == "train") & food["food_era"]].drop_duplicates("text")
-    train = train.reset_index(drop=True)
-    train["segments"] = sentences(train["text"])
+    return draw_from(train, GROUPS, held_keys, seed)
+
+
+def draw_from(reviews: pd.DataFrame, groups: list, exclude: set[str],
+              seed: int = 0) -> pd.DataFrame:
+    """Sentences of ``reviews`` per (name, pick, pattern, n) group, seed ``seed``: at most two
+    of one review, none under 3 words, none whose normalised text is in ``exclude``."""
+    reviews = reviews.reset_index(drop=True)
+    reviews["segments"] = sentences(reviews["text"])
     rng = np.random.default_rng(seed)
     rows, taken, used = [], {}, set()
-    for name, pick, pattern, n in GROUPS:
-        pool = train[pick(train)]
+    for name, pick, pattern, n in groups:
+        pool = reviews[pick(reviews)]
         drawn = 0
         for i in rng.permutation(len(pool)):
             if drawn >= n:
@@ -77,7 +84,7 @@ def draw(data: Path = sd.DATA, seed: int = 0) -> pd.DataFrame:
             review = pool.iloc[i]
             rk = review_key(review["text"])
             segs = [s for s in review["segments"] if len(s.split()) >= 3
-                    and key(s) not in held_keys and key(s) not in used]
+                    and key(s) not in exclude and key(s) not in used]
             if pattern is not None:
                 segs = [s for s in segs if pattern.search(s)]
             for s in segs[: 2 - taken.get(rk, 0)]:
@@ -91,9 +98,10 @@ def draw(data: Path = sd.DATA, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def counts(labelled: Path = LABELLED) -> str:
-    """The labels of the labelled file per draw group, and the drawn rows it leaves out."""
-    drawn = draw()
+def counts(labelled: Path = LABELLED, drawn: pd.DataFrame | None = None) -> str:
+    """The labels of the labelled file per draw group, and the drawn rows it leaves out
+    (``drawn``: the drawn rows, this script's draw by default)."""
+    drawn = draw() if drawn is None else drawn
     frame = pd.read_csv(labelled, dtype={"review_key": str})
     merged = drawn.merge(frame[["text", "label"]], on="text", how="left")
     merged["label"] = merged["label"].fillna("dropped")
