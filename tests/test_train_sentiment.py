@@ -160,3 +160,16 @@ def test_a_missing_column_is_named(tmp_path):
     path.write_text("sentence,label\nquick refund,positive\n", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"expected columns text,label; missing \['text'\]"):
         train_sentiment.handwritten_segments(path)
+
+
+def test_the_test_segments_share_no_sentence_or_review_with_the_training_segments():
+    """benchmarks/data/food_test_segments.csv measures the model: none of its sentences or
+    reviews may be among the sentences it is trained on."""
+    test = pd.read_csv(ROOT / "benchmarks" / "data" / "food_test_segments.csv",
+                       dtype={"review_key": str}, keep_default_na=False)
+    train = pd.read_csv(FOOD_SEGMENTS, dtype={"review_key": str}, keep_default_na=False)
+    assert set(test["label"]) == {"negative", "neutral", "positive"}
+    shared = set(test["text"].map(_key)) & set(train["text"].map(_key))
+    assert not shared, f"sentences in both the test and the training segments: {sorted(shared)}"
+    reviews = set(test["review_key"]) & set(train["review_key"])
+    assert not reviews, f"reviews in both the test and the training segments: {sorted(reviews)}"
