@@ -8,7 +8,10 @@ the Singapore food-delivery app reviews (English, food-delivery era, each text o
 (``tests/data/aftersales_probe.csv``): the share of praise scored > 0, of complaints < 0, and
 of neutral requests labelled neutral; and the food-delivery reviews cut into sentence segments,
 as the pipeline scores them: the share of 1-2 star segments labelled positive and of 4-5 star
-segments labelled negative.
+segments labelled negative; and 293 sentences of those held-back reviews labelled by a person
+reading each (``benchmarks/data/food_test_segments.csv``, drawn by
+``benchmarks/data/draw_test_segments.py``, never trained on): 3-class macro-F1, accuracy and
+recall per class against the sentence's label (all of them, whatever ``--limit``).
 
 Cost: seconds per 1,000 verbatims for the embedding stage (all-MiniLM-L6-v2, as the theme stage
 runs it) and for each scorer; the ``head`` scorer is timed on the embeddings the embedding stage

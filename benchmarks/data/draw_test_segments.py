@@ -16,7 +16,17 @@ root:
 
     PYTHONPATH=src python benchmarks/data/draw_test_segments.py > drawn.csv
 
-With ``--counts`` it prints the labels of food_test_segments.csv per draw group instead.
+With ``--counts`` it prints the labels of food_test_segments.csv per draw group instead
+(``dropped``: drawn rows left out as unreadable or ambiguous, e.g. "To be honest.", "Need I
+say anything more?", "Happens multiple times."):
+
+    label           dropped  negative  neutral  positive  All
+    group
+    1-2                   4       105       11         0  120
+    3                     0        35        4         1   40
+    4-5                   2        29       15        54  100
+    4-5 aftersales        1        10        4        25   40
+    All                   7       179       34        80  300
 """
 
 from __future__ import annotations
