@@ -251,3 +251,20 @@ def test_a_parent_is_named_for_its_problem_not_after_one_of_its_children():
     renamed = top.assign(label=["Use this app", "Customer service", "Heres", "Fit"])
     _name_parents(renamed, detail, {40: "Sizing"}, known={3: "Agent unhelpful"})
     assert renamed["label"].tolist()[1:] == ["Live chat", "Refund not received", "Sizing"]
+
+
+def test_friction_quotes_come_from_the_clearly_negative_mentions():
+    # the most typical negative mention is only mildly negative (where a model's misreads
+    # sit: "otherwise the fit was perfect." at -0.43): a slide quotes the clearer half
+    from feedback_mining.embed import HashingEmbedder
+    from feedback_mining.score.views import describe_groups
+
+    texts = ["the fit was perfect otherwise", "the fit was perfect otherwise really",
+             "the fit was awful", "the zip broke on the fit", "the fit was too tight",
+             "the fit ripped at the seam"]
+    sentiment = np.array([-0.2, -0.3, -0.9, -0.8, -0.7, -0.95])
+    table = describe_groups(texts, np.zeros(len(texts), dtype=int),
+                            HashingEmbedder().encode(texts), kind="friction", n_keywords=4,
+                            n_examples=3, sentiment=sentiment)
+    quoted = table["negative_examples"].iloc[0]
+    assert quoted and all(sentiment[texts.index(q)] <= -0.7 for q in quoted), quoted
