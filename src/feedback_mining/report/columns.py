@@ -39,8 +39,8 @@ COLUMNS: dict[str, ColumnInfo] = {
     "keywords": ColumnInfo("Keywords", "Words that characterise the theme", None),
     "examples": ColumnInfo("Examples", "The theme's most typical verbatims (redacted)", None),
     "negative_examples": ColumnInfo("Negative examples", "Up to themes.n_examples distinct "
-                                    "negative mentions, closest to the theme centroid, among "
-                                    "its more negative half", None),
+                                    "negative mentions, closest to the theme centroid, its more "
+                                    "negative half first", None),
     "mentions": ColumnInfo("Mentions", "Mentions (pieces of verbatims) assigned to the theme", INT),
     "verbatims": ColumnInfo("Verbatims", "Kept verbatims that mention the theme (|T|)", INT),
     "respondents": ColumnInfo("Respondents", "Distinct score.unit_column values among the "

@@ -136,8 +136,12 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
         order = typical_order(texts, embeddings, members,
                               unit(embeddings[members].mean(axis=0)))
         typical = [texts[i] for i in order]
-        cut = None if sentiment is None else _quote_cut(sentiment[members], negative_below)
-        negative = [texts[i] for i in order if cut is not None and sentiment[i] <= cut]
+        negative: list[str] = []
+        if sentiment is not None:
+            # the clearer half of the complaints first, then the other negative mentions
+            cut = _quote_cut(sentiment[members], negative_below)
+            negative = [texts[i] for i in order if sentiment[i] <= cut] + \
+                [texts[i] for i in order if cut < sentiment[i] < negative_below]
         label = fixed.get(int(t)) or labeler.label(keywords.get(t, []), typical)
         rows.append({"theme_id": int(t), "label": label,
                      "keywords": [w for w, _ in keywords.get(t, [])],
@@ -148,9 +152,9 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
 
 
 def _quote_cut(scores: np.ndarray, negative_below: float) -> float:
-    """The score a quoted complaint must be at or below: the median of the group's negative
-    mentions.  Misreads sit just under the cut-off ("otherwise the fit was perfect." at
-    -0.43 is negative to a model), so a slide quotes the clearer half of the complaints."""
+    """The median score of the group's negative mentions: a slide quotes the complaints at
+    or below it first.  Misreads sit just under the cut-off ("otherwise the fit was
+    perfect." at -0.43 is negative to a model)."""
     negative = scores[scores < negative_below]
     return float(np.median(negative)) if len(negative) else negative_below - 1.0
 
