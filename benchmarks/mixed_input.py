@@ -32,17 +32,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from scale import make_input  # noqa: E402
 
+from feedback_mining.themes.evaluate import cluster_scores  # noqa: E402
+
 
 def scores(assigned: pd.Series, truth: pd.Series) -> str:
-    from sklearn.metrics import (
-        adjusted_mutual_info_score,
-        adjusted_rand_score,
-        normalized_mutual_info_score,
-    )
-
-    y, p = truth.astype(str), assigned.astype(int)
-    return (f"NMI {normalized_mutual_info_score(y, p):.3f}  "
-            f"AMI {adjusted_mutual_info_score(y, p):.3f}  ARI {adjusted_rand_score(y, p):.3f}")
+    s = cluster_scores(truth, assigned.astype(int))
+    return f"NMI {s['nmi']:.3f}  AMI {s['ami']:.3f}  ARI {s['ari']:.3f}"
 
 
 def main() -> int:

@@ -50,12 +50,7 @@ GROUPS = [("1-2", lambda f: f["rating"] <= 2, None, 120),
 
 
 def draw(data: Path = sd.DATA, seed: int = 0) -> pd.DataFrame:
-    food = sd.food_reviews(data)
-    food = food[food["english"]]
-    other = food[food["split"] != "test"]
-    other_keys = {dfs.key(s) for segs in dfs.sentences(other["text"]) for s in segs}
-    test = food[(food["split"] == "test") & food["food_era"]].drop_duplicates("text")
-    return dfs.draw_from(test, GROUPS, other_keys, seed)
+    return dfs.draw(data, seed, split="test", groups=GROUPS)
 
 
 if __name__ == "__main__":

@@ -58,13 +58,16 @@ def sentences(texts: pd.Series) -> list[list[str]]:
     return split_text(texts.tolist(), config.method, config.min_words)
 
 
-def draw(data: Path = sd.DATA, seed: int = 0) -> pd.DataFrame:
+def draw(data: Path = sd.DATA, seed: int = 0, *, split: str = "train",
+         groups: list = GROUPS) -> pd.DataFrame:
+    """The draw from ``split``'s English, food-delivery era reviews (each text once),
+    leaving out sentences that also occur in the other splits' reviews."""
     food = sd.food_reviews(data)
     food = food[food["english"]]
-    held = food[food["split"] != "train"]
-    held_keys = {key(s) for segs in sentences(held["text"]) for s in segs}
-    train = food[(food["split"] == "train") & food["food_era"]].drop_duplicates("text")
-    return draw_from(train, GROUPS, held_keys, seed)
+    other = food[food["split"] != split]
+    other_keys = {key(s) for segs in sentences(other["text"]) for s in segs}
+    reviews = food[(food["split"] == split) & food["food_era"]].drop_duplicates("text")
+    return draw_from(reviews, groups, other_keys, seed)
 
 
 def draw_from(reviews: pd.DataFrame, groups: list, exclude: set[str],

@@ -20,6 +20,7 @@ praise mentions only (see docs/metrics.md, "Friction and praise").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -74,16 +75,12 @@ def reads_as_praise(phrase: str) -> bool:
     return bool(valences) and max(valences) >= PRAISE_VALENCE and min(valences) >= 0
 
 
+@functools.cache
 def _vader_lexicon() -> dict[str, float]:
-    global _LEXICON
-    if _LEXICON is None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-        _LEXICON = SentimentIntensityAnalyzer().lexicon
-    return _LEXICON
+    return SentimentIntensityAnalyzer().lexicon
 
-
-_LEXICON: dict[str, float] | None = None
 # What makes a mention the sentiment model scores as neutral a problem report: narrower
 # than the words above, because a neutral "I was not in the market for a blazer" or "it's
 # meant to look oversized" is context, not friction.  A negation of an expected outcome

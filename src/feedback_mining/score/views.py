@@ -136,12 +136,7 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
         order = typical_order(texts, embeddings, members,
                               unit(embeddings[members].mean(axis=0)))
         typical = [texts[i] for i in order]
-        negative: list[str] = []
-        if sentiment is not None:
-            # the clearer half of the complaints first, then the other negative mentions
-            cut = _quote_cut(sentiment[members], negative_below)
-            negative = [texts[i] for i in order if sentiment[i] <= cut] + \
-                [texts[i] for i in order if cut < sentiment[i] < negative_below]
+        negative = [texts[i] for i in _clearer_first(order, sentiment, negative_below)]
         label = fixed.get(int(t)) or labeler.label(keywords.get(t, []), typical)
         rows.append({"theme_id": int(t), "label": label,
                      "keywords": [w for w, _ in keywords.get(t, [])],
@@ -151,12 +146,18 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
                                        "negative_examples"])
 
 
-def _quote_cut(scores: np.ndarray, negative_below: float) -> float:
-    """The median score of the group's negative mentions: a slide quotes the complaints at
-    or below it first.  Misreads sit just under the cut-off ("otherwise the fit was
-    perfect." at -0.43 is negative to a model)."""
-    negative = scores[scores < negative_below]
-    return float(np.median(negative)) if len(negative) else negative_below - 1.0
+def _clearer_first(order: np.ndarray, sentiment: np.ndarray | None,
+                   negative_below: float) -> list[int]:
+    """The negative mentions of ``order``, those at or below their median score first, each
+    part in ``order``: a slide quotes the clearer complaints first, since misreads sit just
+    under the cut-off ("otherwise the fit was perfect." at -0.43 is negative to a model)."""
+    if sentiment is None:
+        return []
+    negative = [i for i in order if sentiment[i] < negative_below]
+    if negative:
+        cut = np.median(sentiment[negative])
+        negative.sort(key=lambda i: bool(sentiment[i] > cut))  # stable: typical order kept
+    return negative
 
 
 def _rank_by_volume(table: pd.DataFrame) -> pd.DataFrame:
