@@ -8,10 +8,14 @@ the Singapore food-delivery app reviews (English, food-delivery era, each text o
 (``tests/data/aftersales_probe.csv``): the share of praise scored > 0, of complaints < 0, and
 of neutral requests labelled neutral; and the food-delivery reviews cut into sentence segments,
 as the pipeline scores them: the share of 1-2 star segments labelled positive and of 4-5 star
-segments labelled negative; and 293 sentences of those held-back reviews labelled by a person
-reading each (``benchmarks/data/food_test_segments.csv``, drawn by
-``benchmarks/data/draw_test_segments.py``, never trained on): 3-class macro-F1, accuracy and
-recall per class against the sentence's label (all of them, whatever ``--limit``).
+segments labelled negative (and the same for a seeded 1,200 of the clothing reviews); and
+sentences of the held-back reviews labelled by a person reading each, never trained on: 293
+food-delivery ones (``benchmarks/data/food_test_segments.csv``, drawn by
+``benchmarks/data/draw_test_segments.py``) when ``food_test`` is scored, 257 clothing ones
+(``benchmarks/data/clothing_test_segments.csv``, drawn by
+``scripts/data/draw_clothing_segments.py --split test``) when ``reviews_test`` is: 3-class
+macro-F1, accuracy and recall per class against the sentence's label (all of them, whatever
+``--limit``).
 
 Cost: seconds per 1,000 verbatims for the embedding stage (all-MiniLM-L6-v2, as the theme stage
 runs it) and for each scorer; the ``head`` scorer is timed on the embeddings the embedding stage
@@ -42,7 +46,8 @@ import sentiment_data as sd  # noqa: E402
 
 THREE_CLASS = ("reviews_test", "food_test")
 PROBE = ROOT / "tests" / "data" / "aftersales_probe.csv"
-TEST_SEGMENTS = Path(__file__).with_name("data") / "food_test_segments.csv"
+TEST_SEGMENTS = {name: Path(__file__).with_name("data") / f"{name}_test_segments.csv"
+                 for name in ("food", "clothing")}
 
 
 def load_sets(data: Path, limit: int, reviews_sample: int) -> dict[str, pd.DataFrame]:
@@ -168,13 +173,14 @@ def main() -> None:
     print_probe(scorers, encode)
     if "food_test" in sets:
         print_segments(scorers, encode, sets["food_test"])
-        print_labelled_segments(scorers, encode)
+        print_labelled_segments(scorers, encode, "food")
     if "reviews_test" in sets:
         # a seeded 1,200 of the clothing reviews: the other domain, where praise sentences
         # outnumber complaints (the bundled demo)
         reviews = sets["reviews_test"]
         print_segments(scorers, encode, reviews.sample(min(1200, len(reviews)), random_state=0),
                        "clothing")
+        print_labelled_segments(scorers, encode, "clothing")
 
 
 def print_segments(scorers: dict, encode, reviews: pd.DataFrame,
@@ -208,14 +214,16 @@ def print_segments(scorers: dict, encode, reviews: pd.DataFrame,
               f"{np.mean(lab[pos] == 'negative'):.3f} |")
 
 
-def print_labelled_segments(scorers: dict, encode, path: Path = TEST_SEGMENTS) -> None:
-    """Sentences of the held-back food-delivery reviews labelled by a person reading each one
-    (benchmarks/data/food_test_segments.csv, never trained on): 3-class macro-F1, accuracy and
-    per-class recall at the default cut-offs, against the sentence's label, not its stars."""
+def print_labelled_segments(scorers: dict, encode, domain: str) -> None:
+    """Sentences of the held-back reviews of ``domain`` (food or clothing) labelled by a person
+    reading each one (benchmarks/data/{domain}_test_segments.csv, never trained on): 3-class
+    macro-F1, accuracy and per-class recall at the default cut-offs, against the sentence's
+    label, not its stars."""
     from sklearn.metrics import accuracy_score, f1_score, recall_score
 
     from feedback_mining.sentiment import polarity
 
+    path = TEST_SEGMENTS[domain]
     if not path.is_file():
         print(f"\n(no {path.name}: the labelled test segments are skipped)")
         return
@@ -226,8 +234,8 @@ def print_labelled_segments(scorers: dict, encode, path: Path = TEST_SEGMENTS) -
     classes = list(sd.CLASSES)
     n = frame["label"].value_counts()
     print()
-    print(f"Labelled segments of the held-back food-delivery reviews ({len(frame)} sentences, "
-          f"benchmarks/data/food_test_segments.csv; default cut-offs):")
+    print(f"Labelled segments of the held-back {domain} reviews ({len(frame)} sentences, "
+          f"benchmarks/data/{path.name}; default cut-offs):")
     print()
     print("| scorer | macro-F1 | accuracy | " + " | ".join(
         f"{c} recall (of {n.get(c, 0)})" for c in classes) + " |")

@@ -1,5 +1,6 @@
 """The hand-labelled segments that scripts/train_sentiment.py can train on (the hand-written
-aftersales segments and the real food-delivery review sentences labelled by hand): enough of
+aftersales segments and the real food-delivery and clothing review sentences labelled by
+hand): enough of
 each class, read with a clear error on a bad row, none of them a sentence of the tests'
 aftersales probe (the probe stays a measurement on text never trained on), and the review
 sentences only from the reviews' training split."""
@@ -16,6 +17,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEGMENTS = ROOT / "scripts" / "data" / "aftersales_segments.csv"
 FOOD_SEGMENTS = ROOT / "scripts" / "data" / "food_segments_labelled.csv"
+CLOTHING_SEGMENTS = ROOT / "scripts" / "data" / "clothing_segments_labelled.csv"
+# each file of real sentences labelled by reading, with its held-out measurement file
+REAL = {"food": (FOOD_SEGMENTS, ROOT / "benchmarks" / "data" / "food_test_segments.csv"),
+        "clothing": (CLOTHING_SEGMENTS,
+                     ROOT / "benchmarks" / "data" / "clothing_test_segments.csv")}
 DATA = ROOT.parent / "shared" / "data"
 _spec = importlib.util.spec_from_file_location("train_sentiment",
                                                ROOT / "scripts" / "train_sentiment.py")
@@ -52,7 +58,8 @@ def test_handwritten_segments_hold_enough_of_each_class():
     assert rows["rating"].tolist() == rows["label"].map({0: 1, 1: 3, 2: 5}).tolist()
 
 
-@pytest.mark.parametrize("path", [SEGMENTS, FOOD_SEGMENTS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [SEGMENTS, FOOD_SEGMENTS, CLOTHING_SEGMENTS],
+                         ids=lambda p: p.name)
 def test_no_labelled_segment_is_a_probe_or_scored_sentence_or_near_copy(path):
     """The probe and the NEGATIVE and POSITIVE sentences tests/test_sentiment.py scores stay
     unseen."""
@@ -62,14 +69,16 @@ def test_no_labelled_segment_is_a_probe_or_scored_sentence_or_near_copy(path):
                       f"sentence or one scored in tests/test_sentiment.py")
 
 
-def test_food_segments_hold_each_class_with_valid_labels_once():
-    frame = pd.read_csv(FOOD_SEGMENTS, dtype=str, keep_default_na=False)
+@pytest.mark.parametrize("domain", sorted(REAL))
+def test_real_segments_hold_each_class_with_valid_labels_once(domain):
+    path = REAL[domain][0]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert list(frame.columns) == ["text", "label", "rating", "review_key"]
     assert set(frame["label"]) == {"negative", "neutral", "positive"}
     assert frame["rating"].isin(list("12345")).all()
     assert frame["text"].map(_key).is_unique
     assert (frame.groupby("review_key").size() <= 2).all()
-    rows = train_sentiment.handwritten_segments(FOOD_SEGMENTS)  # rating, review_key ignored
+    rows = train_sentiment.handwritten_segments(path)  # rating, review_key ignored
     counts = rows["label"].value_counts().to_dict()
     assert counts[0] >= 150 and counts[1] >= 40 and counts[2] >= 100, counts
     # the sentence, not the review's stars: low-star reviews hold neutral sentences too
@@ -79,15 +88,19 @@ def test_food_segments_hold_each_class_with_valid_labels_once():
 
 @pytest.mark.shared_data
 @pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data (not in a user's clone)")
-def test_food_segments_come_only_from_training_reviews_and_not_the_held_back_ones():
+@pytest.mark.parametrize("domain", sorted(REAL))
+def test_real_segments_come_only_from_training_reviews_and_not_the_held_back_ones(domain):
     spec = importlib.util.spec_from_file_location(
         "draw_food_segments", ROOT / "scripts" / "data" / "draw_food_segments.py")
     draw = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(draw)
-    food = draw.sd.food_reviews(DATA)
-    food = food[food["english"]]
+    if domain == "food":
+        food = draw.sd.food_reviews(DATA)
+        food = food[food["english"]]
+    else:
+        food = draw.sd.reviews(DATA)
     keys = food["text"].map(draw.review_key)
-    frame = pd.read_csv(FOOD_SEGMENTS, dtype={"review_key": str})
+    frame = pd.read_csv(REAL[domain][0], dtype={"review_key": str})
     is_train = food["split"] == "train"
     train = dict(zip(keys[is_train], food["rating"][is_train], strict=True))
     held = food[food["split"] != "train"]
@@ -162,12 +175,13 @@ def test_a_missing_column_is_named(tmp_path):
         train_sentiment.handwritten_segments(path)
 
 
-def test_the_test_segments_share_no_sentence_or_review_with_the_training_segments():
-    """benchmarks/data/food_test_segments.csv measures the model: none of its sentences or
+@pytest.mark.parametrize("domain", sorted(REAL))
+def test_the_test_segments_share_no_sentence_or_review_with_the_training_segments(domain):
+    """benchmarks/data/*_test_segments.csv measure the model: none of their sentences or
     reviews may be among the sentences it is trained on."""
-    test = pd.read_csv(ROOT / "benchmarks" / "data" / "food_test_segments.csv",
-                       dtype={"review_key": str}, keep_default_na=False)
-    train = pd.read_csv(FOOD_SEGMENTS, dtype={"review_key": str}, keep_default_na=False)
+    train_path, test_path = REAL[domain]
+    test = pd.read_csv(test_path, dtype={"review_key": str}, keep_default_na=False)
+    train = pd.read_csv(train_path, dtype={"review_key": str}, keep_default_na=False)
     assert set(test["label"]) == {"negative", "neutral", "positive"}
     shared = set(test["text"].map(_key)) & set(train["text"].map(_key))
     assert not shared, f"sentences in both the test and the training segments: {sorted(shared)}"
