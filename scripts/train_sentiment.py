@@ -555,8 +555,9 @@ def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev, extra, n_fo
     ]
     licence = {"food": "MIT | mads-app-reviews-nlp/app-reviews-nlp @4a9977c1",
                "bitext": "CDLA-Sharing-1.0 | Bitext sample, via shxunxk/Chatbot @1e2b7354",
-               "handwritten": "MIT (the project's; the food reviews' sentences: MIT, "
-                              "mads-app-reviews-nlp/app-reviews-nlp @4a9977c1) | labelled by "
+               "handwritten": "the labels: the project's (MIT); the food reviews' sentences: "
+                              "MIT, mads-app-reviews-nlp/app-reviews-nlp @4a9977c1; the "
+                              "clothing reviews' sentences: CC0, as above | labelled by "
                               "hand for this model, "
                               + ", ".join(f"`{path}`" for path in args.handwritten or [])}
     what = {"food_train": "Singapore food-delivery app reviews, training split, English",
