@@ -268,3 +268,26 @@ def test_friction_quotes_come_from_the_clearly_negative_mentions():
                             n_examples=3, sentiment=sentiment)
     quoted = table["negative_examples"].iloc[0]
     assert quoted and all(sentiment[texts.index(q)] <= -0.7 for q in quoted), quoted
+
+
+def test_content_words_of_the_generic_stop_list_can_name_a_problem():
+    """scikit-learn's English stop list holds "thin", "amount", "bill", "call", "empty" and
+    "full": the words of "Fabric is thin", "Wrong amount", "No call back", "Empty box"."""
+    from feedback_mining.score.kinds import STATED_PROBLEM, reads_as_praise
+    from feedback_mining.themes.keywords import theme_keywords
+
+    fabric = ["the fabric is thin and see through", "sadly the fabric is thin",
+              "fabric is thin, i returned it", "unfortunately the fabric is thin",
+              "the fabric is thin and cheap looking", "thin fabric, you need a cami"]
+    cash = ["the atm gave me the wrong amount", "wrong amount of cash from the machine",
+            "i got the wrong amount out", "the machine gave the wrong amount of money"]
+    texts = fabric + cash
+    groups = np.array([0] * len(fabric) + [1] * len(cash))
+    keywords = theme_keywords(texts, groups, [0, 1], 8)
+    assert "thin" in [w for w, _ in keywords[0]]
+    assert "wrong amount" in [w for w, _ in keywords[1]]
+    labeler = PhraseLabeler(cue=STATED_PROBLEM, avoid=reads_as_praise)
+    assert labeler.label(keywords[0], fabric) == "Fabric is thin"
+    assert labeler.label(keywords[1], cash) == "Wrong amount"
+    # a sentence adverb frames the complaint; it is never a key word nor a label's edge
+    assert not {"sadly", "unfortunately"} & {w for w, _ in keywords[0]}
