@@ -16,6 +16,9 @@ by a person reading each sentence, not drawn.  Run from the repository root:
 
 With ``--counts`` it prints instead the labels of scripts/data/food_segments_labelled.csv per
 draw group (the rows dropped as unreadable or ambiguous are the drawn rows missing there).
+``--support`` draws (or counts) the 80 support-call sentences of
+scripts/data/food_support_calls_labelled.csv instead: sentences on how a call or a chat with
+support went, drawn after the groups above (how: ``draw_support``).
 """
 
 from __future__ import annotations
@@ -37,10 +40,19 @@ from feedback_mining.segment import split_text  # noqa: E402
 AFTERSALES = re.compile(r"support|refund|return|replace|voucher|agent|customer service|"
                         r"resolved|delivered on time|delivery on time|on time", re.IGNORECASE)
 LABELLED = Path(__file__).with_name("food_segments_labelled.csv")
+# Support calls and chats: how a call or a chat with support went ("hung up on me", "on hold",
+# "closed the chat", "no call back"); drawn after GROUPS (``--support``), with its own file
+SUPPORT_CALLS = re.compile(
+    r"hung up|hang up|hangs up|hanged up|on hold|cut (?:me )?off|disconnect|transferr?ed me|"
+    r"call(?:ed)? (?:me )?back|hotline|phone call|called (?:the|their|customer|cs|support)|"
+    r"chat (?:was )?(?:closed|ended)|closed (?:the|our|my) chat|ended the chat|"
+    r"no one (?:answer|pick|repl)|nobody (?:answer|pick|repl)", re.IGNORECASE)
 GROUPS = [("1-2", lambda f: f["rating"] <= 2, None, 150),
           ("4-5", lambda f: f["rating"] >= 4, None, 150),
           ("3", lambda f: f["rating"] == 3, None, 50),
           ("4-5 aftersales", lambda f: f["rating"] >= 4, AFTERSALES, 100)]
+SUPPORT = [("support calls", lambda f: f["rating"] > 0, SUPPORT_CALLS, 80)]
+SUPPORT_LABELLED = Path(__file__).with_name("food_support_calls_labelled.csv")
 
 
 def key(text: str) -> str:
@@ -111,8 +123,18 @@ def counts(labelled: Path = LABELLED, drawn: pd.DataFrame | None = None) -> str:
     return pd.crosstab(merged["group"], merged["label"], margins=True).to_string()
 
 
+def draw_support(data: Path = sd.DATA, seed: int = 0) -> pd.DataFrame:
+    """The support-call sentences: the same draw with SUPPORT after GROUPS (so none repeats a
+    sentence or a third sentence of a review drawn above), its rows only."""
+    drawn = draw(data, seed, groups=GROUPS + SUPPORT)
+    return drawn[drawn["group"] == SUPPORT[0][0]].reset_index(drop=True)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--counts"]:
-        print(counts())
+    args = sys.argv[1:]
+    support = "--support" in args
+    drawn = draw_support() if support else draw()
+    if "--counts" in args:
+        print(counts(SUPPORT_LABELLED if support else LABELLED, drawn))
     else:
-        draw().to_csv(sys.stdout, index=False)
+        drawn.to_csv(sys.stdout, index=False)
