@@ -36,19 +36,18 @@ STOP = frozenset((ENGLISH_STOP_WORDS - CONTENT) | {
     "able", "unable", "sure", "unsure", "explain", "mean", "means", "today", "yesterday",
     "ago", "happened", "happen", "going", "let", "tell", "told", "help", "possible",
 }) - frozenset({"not", "no", "never", "without"})
+# Sentence adverbs say how the writer frames it, never what it is about ("Unfortunately the
+# top", "Sadly i returned"): never a key word nor a label's edge.
+ADVERBS = frozenset({"unfortunately", "sadly", "fortunately", "luckily", "hopefully",
+                     "honestly", "actually", "basically", "literally", "probably", "maybe",
+                     "perhaps", "however", "otherwise", "apparently", "obviously"})
 # Evaluative words say how people feel, not what about: never the edge of a label phrase.
 GENERIC = frozenset({
     "love", "loved", "loves", "great", "good", "nice", "perfect", "beautiful", "gorgeous",
     "amazing", "awesome", "excellent", "happy", "glad", "cute", "lovely", "wonderful", "best",
     "bad", "terrible", "awful", "horrible", "worst", "disappointed", "disappointing",
     "absolutely", "definitely", "highly", "recommend", "totally", "super", "overall",
-}) | frozenset({
-    # sentence adverbs: how the writer frames it, never what it is about ("Unfortunately
-    # the top", "Sadly i returned")
-    "unfortunately", "sadly", "fortunately", "luckily", "hopefully", "honestly", "actually",
-    "basically", "literally", "probably", "maybe", "perhaps", "however", "otherwise",
-    "apparently", "obviously", "usually", "normally", "typically",
-})
+}) | ADVERBS | {"usually", "normally", "typically"}
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'&-]*[a-z0-9]|[a-z0-9]")
 
 
@@ -193,10 +192,7 @@ like felt feel feels looked look looks seemed seem seems tried try wanted want
 run runs running come comes came goes went
 """.split())
 _BAD_START = _BAD_START | _CONTRACTED | {"please", "pls", "plz"}
-_ADVERBS = frozenset({"unfortunately", "sadly", "fortunately", "luckily", "hopefully",
-                      "honestly", "actually", "basically", "literally", "probably", "maybe",
-                      "perhaps", "however", "otherwise", "apparently", "obviously"})
-_BAD_START, _BAD_END = _BAD_START | _ADVERBS, _BAD_END | _ADVERBS
+_BAD_START, _BAD_END = _BAD_START | ADVERBS, _BAD_END | ADVERBS
 _SPLIT = re.compile(r"[.!?;:,()\[\]\"…]+|\s[-–—]+\s")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
