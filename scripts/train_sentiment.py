@@ -99,9 +99,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                          "columns such as rating and review_key ignored), e.g. "
                          "scripts/data/aftersales_segments.csv "
                          "scripts/data/food_segments_labelled.csv")
-    ap.add_argument("--handwritten-repeat", type=int, default=1,
+    ap.add_argument("--handwritten-repeat", type=int, nargs="+", default=[1],
                     help="with --handwritten: copies of each hand-written row in fine-tuning "
-                         "(the head is not fitted on them)")
+                         "(the head is not fitted on them); one number for every file, or one "
+                         "per file in --handwritten's order")
     ap.add_argument("--n-bitext", type=int, default=0,
                     help="Bitext customer-service requests sampled as neutral examples")
     ap.add_argument("--head-food-per-class", type=int, default=0,
@@ -177,12 +178,33 @@ def aftersales_data(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
         bx = _sample(bx, args.n_bitext, rng)
         parts.append(bx.assign(label=1, rating=3, source="bitext_request")[cols])
     if args.handwritten:
-        hand = pd.concat([handwritten_segments(path) for path in args.handwritten],
-                         ignore_index=True)
-        for _ in range(max(1, args.handwritten_repeat)):
+        frames = [handwritten_segments(path) for path in args.handwritten]
+        repeat = handwritten_repeats(args)
+        # round r holds every file repeated more than r times (one number: all files, each
+        # round, the order of the runs before per-file repeats existed)
+        for r in range(max(repeat)):
+            hand = pd.concat([f for f, k in zip(frames, repeat, strict=True) if k > r],
+                             ignore_index=True)
             parts.append(hand.assign(source="handwritten")[cols])
     fit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     return fit, val
+
+
+def handwritten_repeats(args: argparse.Namespace) -> list[int]:
+    """Copies of each --handwritten file's rows: ``--handwritten-repeat`` as one number for
+    every file or one per file (at least 1 each); a clear error when the counts differ."""
+    repeat, files = args.handwritten_repeat, args.handwritten or []
+    if len(repeat) == 1:
+        repeat = repeat * len(files)
+    if len(repeat) != len(files):
+        sys.exit(f"--handwritten-repeat: expected 1 number or {len(files)} (one per "
+                 f"--handwritten file), found {len(repeat)}: {repeat}")
+    return [max(1, k) for k in repeat]
+
+
+def _times(repeat: list[int]) -> str:
+    """"5" for one count, "5 / 5 / 2" for one per file."""
+    return str(repeat[0]) if len(set(repeat)) == 1 else " / ".join(map(str, repeat))
 
 
 def _jsonable(value):
@@ -565,7 +587,7 @@ def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev, extra, n_fo
             "food_title": "titles of the 1- and 5-star training reviews (short, segment-like)",
             "bitext_request": "Bitext customer-service requests (all neutral)",
             "handwritten": "hand-labelled segments (praise, complaints, requests), "
-                           f"each {args.handwritten_repeat} times"}
+                           f"each {_times(handwritten_repeats(args))} times"}
     for src, g in extra.groupby("source", sort=False):
         c = np.bincount(g["label"].astype(int), minlength=3).tolist()
         lines.append(f"| {what[src]} | {len(g)} ({c[0]} / {c[1]} / {c[2]}) | negative / neutral "

@@ -130,6 +130,23 @@ def test_several_handwritten_files_are_read_and_concatenated(tmp_path):
     assert train_sentiment.aftersales_data(one)[0]["text"].tolist() == ["where is my rider"]
 
 
+def test_each_handwritten_file_can_have_its_own_repeat(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("text,label\nquick refund,positive\n", encoding="utf-8")
+    second.write_text("text,label\nruns small,negative\n", encoding="utf-8")
+    files = ["--handwritten", str(first), str(second)]
+    fit, _ = train_sentiment.aftersales_data(
+        train_sentiment.parse_args([*files, "--handwritten-repeat", "3", "1"]))
+    assert fit["text"].tolist() == ["quick refund", "runs small", "quick refund", "quick refund"]
+    # one number: every file that many times, round after round (the order of earlier runs)
+    fit, _ = train_sentiment.aftersales_data(
+        train_sentiment.parse_args([*files, "--handwritten-repeat", "2"]))
+    assert fit["text"].tolist() == ["quick refund", "runs small"] * 2
+    with pytest.raises(SystemExit, match=r"expected 1 number or 2 .* found 3"):
+        train_sentiment.aftersales_data(
+            train_sentiment.parse_args([*files, "--handwritten-repeat", "1", "2", "3"]))
+
+
 def test_matched_pairs_mirror_a_row_with_another_outcome():
     """Each pair id groups a row with its mirror in nearly the same words and another label,
     so that words such as refund or charged twice carry no class by themselves."""
