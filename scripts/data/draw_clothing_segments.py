@@ -57,11 +57,7 @@ def groups(split: str) -> list:
 
 def draw(data: Path = sd.DATA, seed: int = 0, split: str = "train") -> pd.DataFrame:
     """The draw from ``split``'s clothing reviews, leaving out sentences of the other splits."""
-    reviews = sd.reviews(data)
-    other = reviews[reviews["split"] != split]
-    exclude = {dfs.key(s) for segs in dfs.sentences(other["text"]) for s in segs}
-    mine = reviews[reviews["split"] == split].drop_duplicates("text")
-    return dfs.draw_from(mine, groups(split), exclude, seed)
+    return dfs.draw_split(sd.reviews(data), split, groups(split), seed)
 
 
 if __name__ == "__main__":

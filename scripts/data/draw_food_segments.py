@@ -76,10 +76,19 @@ def draw(data: Path = sd.DATA, seed: int = 0, *, split: str = "train",
     leaving out sentences that also occur in the other splits' reviews."""
     food = sd.food_reviews(data)
     food = food[food["english"]]
-    other = food[food["split"] != split]
-    other_keys = {key(s) for segs in sentences(other["text"]) for s in segs}
-    reviews = food[(food["split"] == split) & food["food_era"]].drop_duplicates("text")
-    return draw_from(reviews, groups, other_keys, seed)
+    return draw_split(food, split, groups, seed, pool=food["food_era"])
+
+
+def draw_split(reviews: pd.DataFrame, split: str, groups: list, seed: int = 0,
+               pool: pd.Series | None = None) -> pd.DataFrame:
+    """The draw from ``split``'s reviews (each text once; only those ``pool`` marks, when
+    given), leaving out sentences that also occur in the other splits' reviews."""
+    other = reviews[reviews["split"] != split]
+    exclude = {key(s) for segs in sentences(other["text"]) for s in segs}
+    mine = reviews["split"] == split
+    if pool is not None:
+        mine &= pool
+    return draw_from(reviews[mine].drop_duplicates("text"), groups, exclude, seed)
 
 
 def draw_from(reviews: pd.DataFrame, groups: list, exclude: set[str],
