@@ -189,6 +189,36 @@ def test_friction_labels_avoid_phrases_of_praise():
     assert label == "Shapeless and boxy"
 
 
+def test_friction_of_many_kinds_about_one_product_is_named_as_issues():
+    # the demo's complaints about dresses share no phrase (length, lining, cut, seams): the
+    # row was labelled "Dress", a fragment that reads as if dresses were the problem
+    texts = ["the dress hits below the knee", "lining of the dress came loose",
+             "the dress is cut oddly at the waist", "a seam of this dress ripped",
+             "zipper on the dress broke", "dress arrived wrinkled", "the dress smells of dye",
+             "the bodice of the dress gapes"]
+    keywords = [("dress", 1.0), ("bodice", 0.4), ("lining", 0.3), ("seam", 0.2)]
+    from feedback_mining.score.kinds import STATED_PROBLEM, reads_as_praise
+
+    assert PhraseLabeler(cue=STATED_PROBLEM).label(keywords, texts) == "Dress"
+    label = PhraseLabeler(cue=STATED_PROBLEM, avoid=reads_as_praise,
+                          topic_suffix="issues").label(keywords, texts)
+    assert label == "Dress issues"
+    assert not is_fragment(label)
+
+
+def test_a_friction_row_is_not_named_after_its_only_phrase_of_praise():
+    texts = ["lovely suit but the straps snapped", "lovely suit, the lining bled",
+             "the suit faded after one wash", "a lovely suit in photos, see-through in person",
+             "the suit's padding shifts", "strap of the suit came off"]
+    keywords = [("suit", 1.0), ("lovely suit", 0.9), ("strap", 0.4), ("lining", 0.3)]
+    from feedback_mining.score.kinds import STATED_PROBLEM, reads_as_praise
+
+    assert PhraseLabeler(cue=STATED_PROBLEM).label(keywords, texts) == "Lovely suit"
+    label = PhraseLabeler(cue=STATED_PROBLEM, avoid=reads_as_praise,
+                          topic_suffix="issues").label(keywords, texts)
+    assert "lovely" not in label.lower() and not is_fragment(label), label
+
+
 def test_labels_of_a_run_are_not_fragments(feedback, fast_config):
     cfg = fast_config.with_overrides(["sentiment.method=vader"])
     result = fm.run(fm.load(feedback, text="comment", id="response_id"), config=cfg)

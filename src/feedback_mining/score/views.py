@@ -30,6 +30,9 @@ from ..themes.labels import PhraseLabeler, dedupe_labels, is_fragment
 from .kinds import FRICTION, PRAISE, STATED_PROBLEM, reads_as_praise
 
 OUTLIER = -1
+# What a friction row named only by a topic is about ("Dress" -> "Dress issues"); such a name
+# does not state a problem, though "issues" is a problem word.
+TOPIC_SUFFIX = "issues"
 
 
 @dataclass
@@ -129,7 +132,8 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
     # praise row avoids a problem ("Don't waste your time" is no name for what customers like)
     avoid = {FRICTION: reads_as_praise, PRAISE: STATED_PROBLEM}.get(kind)
     labeler = labeler or PhraseLabeler(cue=STATED_PROBLEM if kind == FRICTION else None,
-                                       avoid=avoid)
+                                       avoid=avoid,
+                                       topic_suffix=TOPIC_SUFFIX if kind == FRICTION else None)
     rows = []
     for t in ids:
         members = np.flatnonzero(groups == t)
@@ -179,6 +183,9 @@ def _name_parents(top: pd.DataFrame, detail: pd.DataFrame, fixed: dict[int, str]
     problem and its own does not, or its own is a fragment.  A name in ``fixed`` (a saved
     model's) is kept, and a parent whose largest theme has a name a person gave (``known``:
     a taxonomy's, a rename) takes that name."""
+    def stated(label: str) -> bool:
+        return cue is not None and bool(cue.search(label.removesuffix(f" {TOPIC_SUFFIX}")))
+
     for i, parent in top["theme_id"].items():
         if int(parent) in fixed:
             top.at[i, "label"] = fixed[int(parent)]
@@ -191,8 +198,8 @@ def _name_parents(top: pd.DataFrame, detail: pd.DataFrame, fixed: dict[int, str]
         if int(children["theme_id"].iloc[0]) in (known or {}):
             top.at[i, "label"] = largest
             continue
-        states = cue is not None and bool(cue.search(own)) and not is_fragment(own)
-        if not states and ((cue is not None and cue.search(largest)) or is_fragment(own)):
+        states = stated(own) and not is_fragment(own)
+        if not states and (stated(largest) or is_fragment(own)):
             top.at[i, "label"] = largest
 
 

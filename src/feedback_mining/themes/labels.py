@@ -241,7 +241,12 @@ class PhraseLabeler:
     that states the problem ("arrived late", "refund not received") wins over one that
     only names the topic ("the delivery") when it is nearly as well supported.  A longer
     phrase replaces a shorter one inside it when nearly as many texts use it.  When no
-    phrase is used by two texts, the :class:`KeyphraseLabeler` label is kept.
+    phrase is used by enough texts (the theme's complaints are many different ones about one
+    product, say), the :class:`KeyphraseLabeler` label of its key words is kept, skipping
+    those ``avoid`` matches.  With ``topic_suffix``, such a label that is one word naming a
+    topic (after dropping a dangling last word: "Jumpsuit looked") says so ("Dress" ->
+    "Dress issues"): a one-word label reads as a fragment, and a friction row named "Dress"
+    reads as if dresses were the problem.
 
     Parameters
     ----------
@@ -254,23 +259,39 @@ class PhraseLabeler:
         after its misread mentions, a friction row not "Perfect sweater").
     max_texts : int
         Texts read per theme (the first ones given: pass the most typical first).
+    topic_suffix : str, optional
+        Word added to a one-word key-word label that ``cue`` does not match (friction rows:
+        "issues").
     """
 
     def __init__(self, *, cue=None, cue_ratio: float = 0.5, avoid=None, max_words: int = 6,
-                 max_texts: int = 300):
+                 max_texts: int = 300, topic_suffix: str | None = None):
         self.cue = cue
         self.avoid = avoid
+        self.topic_suffix = topic_suffix
         self.cue_ratio = cue_ratio
         self.max_words = max_words
         self.max_texts = max_texts
 
     def label(self, keywords: Sequence[tuple[str, float]], texts: Sequence[str] = ()) -> str:
+        cue = re.compile(self.cue) if isinstance(self.cue, str) else self.cue
+
         def fallback() -> str:
-            return KeyphraseLabeler(max_words=self.max_words).label(keywords, texts)
+            usable = keywords
+            if self.avoid is not None:
+                hit = self._hit(self.avoid)
+                usable = [(p, w) for p, w in keywords if not hit(p)] or keywords
+            label = KeyphraseLabeler(max_words=self.max_words).label(usable, texts)
+            if not self.topic_suffix or label == "Miscellaneous" \
+                    or (cue is not None and cue.search(label)):
+                return label
+            words = label.split()
+            while len(words) > 1 and words[-1].lower() in _BAD_END:  # "Jumpsuit looked"
+                words.pop()
+            return f"{' '.join(words)} {self.topic_suffix}" if len(words) == 1 else label
 
         weights = self._word_weights(keywords)
         docs = [phrase_words(t) for t in list(texts)[: self.max_texts]]
-        cue = re.compile(self.cue) if isinstance(self.cue, str) else self.cue
         if not weights or len(docs) < 2:
             return fallback()
         counts: dict[tuple[str, ...], int] = {}
@@ -307,7 +328,11 @@ class PhraseLabeler:
         if not scored:
             return fallback()
         if self.avoid is not None:
-            scored = self._avoided(scored, counts) or scored
+            # when every supported phrase is one to avoid ("Lovely suit" for complaints
+            # about suits), the key words name the row
+            scored = self._avoided(scored, counts)
+            if not scored:
+                return fallback()
         if cue is not None:
             # a label that states the problem beats one that names the topic when it is
             # nearly as well supported ("arrived late" over "the delivery"), not when only
@@ -328,8 +353,7 @@ class PhraseLabeler:
                  counts: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], float]:
         """``scored`` without the phrases ``avoid`` matches, nor the phrases mostly used
         inside one of those ("waste your time" inside "don't waste your time")."""
-        avoid = re.compile(self.avoid) if isinstance(self.avoid, str) else self.avoid
-        hit = avoid if callable(avoid) else avoid.search
+        hit = self._hit(self.avoid)
         # a scored phrase is used by 2 texts or more, so only an avoided phrase used by 2 or
         # more can hold 70% of its uses
         bad = [span for span, n in counts.items() if n >= 2 and hit(" ".join(span))]
@@ -337,6 +361,12 @@ class PhraseLabeler:
                 if not hit(" ".join(span))
                 and not any(len(b) > len(span) and _contains(b, span)
                             and counts[b] >= 0.7 * counts[span] for b in bad)}
+
+    @staticmethod
+    def _hit(avoid):
+        """``avoid`` as a predicate on a phrase."""
+        avoid = re.compile(avoid) if isinstance(avoid, str) else avoid
+        return avoid if callable(avoid) else avoid.search
 
     @staticmethod
     def _word_weights(keywords: Sequence[tuple[str, float]]) -> dict[str, float]:
