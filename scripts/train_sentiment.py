@@ -31,6 +31,9 @@ It is seeded and prints its scores; they also go into config.json and DATA_CARD.
 ``--init-from DIR`` continues fine-tuning a model already trained (instead of starting from
 the base MiniLM), and ``--ordinal S`` trains 2- and 4-star reviews on soft labels that put S of
 their weight on neutral; docs/BENCHMARKS.md (section Sentiment) has what one such run printed.
+``--shared-layers N`` keeps the first N layers the base MiniLM's (frozen, not stored), the
+shape a pipeline needs to run them once for the embeddings and the sentiment model
+(docs/BENCHMARKS.md, "Issue 15: sharing the encoder's lower layers": measured, not shipped).
 """
 
 from __future__ import annotations
@@ -107,6 +110,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="Bitext customer-service requests sampled as neutral examples")
     ap.add_argument("--head-food-per-class", type=int, default=0,
                     help="food-delivery reviews per class for the head (0: none)")
+    ap.add_argument("--shared-layers", type=int, default=0,
+                    help="the first N transformer layers are the base MiniLM's, frozen (also "
+                         "with --init-from), so a pipeline could run them once for both the "
+                         "embeddings and the sentiment model (issue 15)")
     ap.add_argument("--no-eval", action="store_true", help="skip scoring the held-out sets")
     return ap.parse_args(argv)
 
@@ -298,8 +305,16 @@ def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace,
         encoder = AutoModel.from_pretrained(base)
         head = torch.nn.Linear(encoder.config.hidden_size, 3)
     drop = torch.nn.Dropout(0.1)
+    shared = {f"encoder.layer.{i}." for i in range(args.shared_layers)}
+    if shared:
+        # the lower layers become the embedder's again (a model continued with
+        # --init-from had them fine-tuned), and stay as they are
+        base_state = AutoModel.from_pretrained(base).state_dict()
+        encoder.load_state_dict({k: v for k, v in base_state.items()
+                                 if any(k.startswith(f) for f in shared)}, strict=False)
     for name, p in encoder.named_parameters():
-        p.requires_grad = name.startswith("encoder.layer.")
+        p.requires_grad = name.startswith("encoder.layer.") \
+            and not any(name.startswith(f) for f in shared)
     params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     ids = tok(texts, truncation=True, max_length=args.max_length)["input_ids"]
     lens = np.array([len(i) for i in ids])
@@ -363,14 +378,17 @@ def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace,
     return encoder, head
 
 
-def save_model(encoder, head, out: Path) -> None:
+def save_model(encoder, head, out: Path, shared_layers: int = 0) -> None:
+    """The fine-tuned layers and the head (fp16); the word embeddings and the first
+    ``shared_layers`` layers are the base MiniLM's, so they are not stored."""
     import torch
     from safetensors.torch import save_file
 
+    shared = tuple(f"encoder.layer.{i}." for i in range(shared_layers))
     tensors = {
         k: v.detach().to(torch.float16).contiguous()
         for k, v in encoder.state_dict().items()
-        if k.startswith("encoder.layer.")
+        if k.startswith("encoder.layer.") and not k.startswith(shared)
     }
     tensors["head.weight"] = head.weight.detach().to(torch.float16).contiguous()
     tensors["head.bias"] = head.bias.detach().to(torch.float16).contiguous()
@@ -459,7 +477,7 @@ def main() -> None:
         encoder, head = fine_tune(train["text"].tolist(), train["label"].to_numpy(), args,
                                   train["rating"].to_numpy())
         fine_tune_s = round(time.time() - t0)
-        save_model(encoder, head, args.out)
+        save_model(encoder, head, args.out, args.shared_layers)
         del encoder, head
 
     print("training the head on frozen embeddings ...", flush=True)

@@ -207,3 +207,36 @@ def test_the_test_segments_share_no_sentence_or_review_with_the_training_segment
     assert not shared, f"sentences in both the test and the training segments: {sorted(shared)}"
     reviews = set(test["review_key"]) & set(train["review_key"])
     assert not reviews, f"reviews in both the test and the training segments: {sorted(reviews)}"
+
+
+def test_shared_layers_stay_the_embedders_and_are_not_stored(tmp_path):
+    # --shared-layers N: the first N layers are the base MiniLM's (so a pipeline could run
+    # them once for the embeddings and the sentiment model), even when continuing a model
+    # whose layers were all fine-tuned, and only the layers above them are stored
+    import numpy as np
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModel
+
+    from feedback_mining.sentiment import _base_model_path
+
+    base = AutoModel.from_pretrained(str(_base_model_path())).state_dict()
+    shipped = ROOT / "src" / "feedback_mining" / "models" / "sentiment-minilm"
+    args = train_sentiment.parse_args(["--shared-layers", "2", "--batch-size", "4",
+                                       "--lr", "1e-3", "--max-length", "16",
+                                       "--init-from", str(shipped)])
+    before = load_file(str(shipped / "model.safetensors"))
+    assert not torch.equal(before["encoder.layer.0.attention.self.query.weight"].float(),
+                           base["encoder.layer.0.attention.self.query.weight"])
+    texts = ["refund never came", "fast and friendly", "where is my order", "great fit"] * 2
+    encoder, head = train_sentiment.fine_tune(texts, np.array([0, 2, 1, 2] * 2), args)
+    tuned = encoder.state_dict()
+    for key in ("encoder.layer.0.attention.self.query.weight",
+                "encoder.layer.1.output.dense.weight"):
+        assert torch.equal(tuned[key], base[key])
+    assert not torch.equal(tuned["encoder.layer.5.output.dense.weight"],
+                           base["encoder.layer.5.output.dense.weight"])
+    train_sentiment.save_model(encoder, head, tmp_path, args.shared_layers)
+    stored = load_file(str(tmp_path / "model.safetensors"))
+    assert not any(k.startswith(("encoder.layer.0.", "encoder.layer.1.")) for k in stored)
+    assert "encoder.layer.2.output.dense.weight" in stored and "head.weight" in stored
