@@ -219,6 +219,28 @@ def test_a_friction_row_is_not_named_after_its_only_phrase_of_praise():
     assert "lovely" not in label.lower() and not is_fragment(label), label
 
 
+def test_a_friction_row_named_by_a_topic_says_it_is_a_group_of_complaints():
+    # "T shirt" headed a friction row of thin, boxy, short shirts; customers name t-shirts
+    # in praise as often, so the name is a topic, not a problem: "T shirt issues".  A
+    # problem ("fabric is thin") or a stock phrase ("title says") is never one.
+    from feedback_mining.score.views import TopicCheck, describe_groups
+
+    friction = ["the t shirt is boxy", "this t shirt shrank", "t shirt ran short",
+                "fabric is thin", "fabric is thin and cheap", "the title says it all",
+                "t shirt fabric is thin", "the t shirt pilled", "t shirt too short"]
+    praise = ["love this t shirt", "the t shirt is soft", "great basics, the title says it all",
+              "nice colours", "fits well"]
+    topic = TopicCheck(friction, praise)
+    assert topic("T shirt") and not topic("Fabric is thin") and not topic("Title says")
+    assert not TopicCheck(friction, [])("T shirt")  # no praise: no evidence
+    shirts = [t for t in friction if "t shirt" in t]
+    table = describe_groups(shirts, np.zeros(len(shirts), dtype=int),
+                            np.eye(len(shirts), 4, dtype=np.float32), kind="friction",
+                            n_keywords=8, n_examples=3, topic=topic)
+    assert table["label"].tolist() == ["T shirt issues"]
+    assert not is_fragment("T shirt issues")
+
+
 def test_labels_of_a_run_are_not_fragments(feedback, fast_config):
     cfg = fast_config.with_overrides(["sentiment.method=vader"])
     result = fm.run(fm.load(feedback, text="comment", id="response_id"), config=cfg)

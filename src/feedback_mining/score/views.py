@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..config import ScoreConfig, SentimentConfig
 from ..themes.geometry import distinct, typical_order, unit
-from ..themes.labels import PhraseLabeler, dedupe_labels, is_fragment
+from ..themes.labels import GENERIC, STOP, PhraseLabeler, dedupe_labels, is_fragment, phrase_words
 from .kinds import FRICTION, PRAISE, STATED_PROBLEM, reads_as_praise
 
 OUTLIER = -1
@@ -72,8 +72,11 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
         children.setdefault(int(p), []).append(int(t))
     out: dict[tuple[str, str], pd.DataFrame] = {}
     extra: dict[str, object] = {}
+    kinds = segments["kind"].to_numpy()
+    texts = segments["text"].astype(str).to_numpy()
+    topic = TopicCheck(texts[kinds == FRICTION].tolist(), texts[kinds == PRAISE].tolist())
     for kind in (FRICTION, PRAISE):
-        rows = segments["kind"].to_numpy() == kind
+        rows = kinds == kind
         for level, key in (("top", "parent_id"), ("detail", "theme_id")):
             group = segments[key].to_numpy(dtype=int)
             mask = rows & (group != OUTLIER)
@@ -83,7 +86,8 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
                                     labeler=labeler,
                                     fixed=fixed_labels if level == "detail" else {},
                                     sentiment=sub["sentiment"].to_numpy(float),
-                                    negative_below=sentiment.negative_below)
+                                    negative_below=sentiment.negative_below,
+                                    topic=topic if kind == FRICTION else None)
             scores = score_themes(sub, documents, table, score_type=score_type,
                                   segment_columns=segment_columns if level == "top" else [],
                                   sentiment=sentiment, config=config)
@@ -119,10 +123,11 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
 def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray, *,
                     kind: str, n_keywords: int, n_examples: int, labeler=None,
                     fixed: dict[int, str] | None = None, sentiment: np.ndarray | None = None,
-                    negative_below: float = -0.05) -> pd.DataFrame:
+                    negative_below: float = -0.05, topic=None) -> pd.DataFrame:
     """One row per group: ``theme_id``, ``label``, ``keywords``, ``examples`` (the most
     typical mentions, closest to the group's centroid) and ``negative_examples`` (the most
-    typical negative ones)."""
+    typical negative ones).  With the default labeler and ``topic`` (a :class:`TopicCheck`),
+    a name that only names a topic says it is a group of complaints ("T shirt issues")."""
     from ..themes.keywords import theme_keywords
 
     fixed = fixed or {}
@@ -131,6 +136,7 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
     # a friction row prefers a phrase that states the problem and avoids one of praise; a
     # praise row avoids a problem ("Don't waste your time" is no name for what customers like)
     avoid = {FRICTION: reads_as_praise, PRAISE: STATED_PROBLEM}.get(kind)
+    topic = topic if labeler is None and kind == FRICTION else None  # a user's names stay
     labeler = labeler or PhraseLabeler(cue=STATED_PROBLEM if kind == FRICTION else None,
                                        avoid=avoid,
                                        topic_suffix=TOPIC_SUFFIX if kind == FRICTION else None)
@@ -141,13 +147,53 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
                               unit(embeddings[members].mean(axis=0)))
         typical = [texts[i] for i in order]
         negative = [texts[i] for i in _clearer_first(order, sentiment, negative_below)]
-        label = fixed.get(int(t)) or labeler.label(keywords.get(t, []), typical)
+        label = fixed.get(int(t))
+        if not label:
+            label = labeler.label(keywords.get(t, []), typical)
+            if topic is not None and not label.endswith(f" {TOPIC_SUFFIX}") \
+                    and not STATED_PROBLEM.search(label) and topic(label):
+                label = f"{label} {TOPIC_SUFFIX}"
         rows.append({"theme_id": int(t), "label": label,
                      "keywords": [w for w, _ in keywords.get(t, [])],
                      "examples": distinct(typical, n_examples),
                      "negative_examples": distinct(negative, n_examples)})
     return pd.DataFrame(rows, columns=["theme_id", "label", "keywords", "examples",
                                        "negative_examples"])
+
+
+class TopicCheck:
+    """Whether a friction row's name names a topic rather than a problem.
+
+    A topic ("T shirt", "Delivery fee", "Food panda") is what customers talk about when they
+    praise as well as when they complain; a problem ("Fabric is thin", "Waste of time",
+    "Cancel the order") almost only when they complain.  A name is a topic when its words
+    occur, as a phrase, in the run's praise mentions at least ``ratio`` times as often (per
+    mention) as in its friction mentions.  Reads at most ``limit`` mentions of each kind
+    (evenly spaced).  With no praise mention, nothing is a topic.  A name ending on a stop
+    word ("Title says") or holding a word of evaluation ("Bad experience") is never one: it
+    is a stock phrase or a feeling, not a thing.
+    """
+
+    def __init__(self, friction: list[str], praise: list[str], *, ratio: float = 0.5,
+                 limit: int = 20_000):
+        self.ratio = ratio
+        self.friction = [_flat(t) for t in friction[:: max(1, len(friction) // limit)]]
+        self.praise = [_flat(t) for t in praise[:: max(1, len(praise) // limit)]]
+
+    def __call__(self, label: str) -> bool:
+        words = _flat(label).split()
+        if not words or not self.praise or not self.friction or words[-1] in STOP \
+                or GENERIC & set(words):
+            return False
+        needle = f" {' '.join(words)} "
+        in_friction = sum(needle in t for t in self.friction) / len(self.friction)
+        in_praise = sum(needle in t for t in self.praise) / len(self.praise)
+        return in_friction > 0 and in_praise >= self.ratio * in_friction
+
+
+def _flat(text: str) -> str:
+    """The words of ``text``, lower-case, joined by single spaces, padded with one."""
+    return f" {' '.join(w for clause in phrase_words(text) for w in clause)} "
 
 
 def _clearer_first(order: np.ndarray, sentiment: np.ndarray | None,
