@@ -27,9 +27,10 @@ from sklearn.metrics import f1_score  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from feedback_mining.sentiment import make_scorer  # noqa: E402
+from feedback_mining.config import SentimentConfig  # noqa: E402
+from feedback_mining.sentiment import make_scorer, polarity  # noqa: E402
 
-CLASSES = {"negative": 0, "neutral": 1, "positive": 2}
+CLASSES = ["negative", "neutral", "positive"]
 CHOOSE = {"clothing sentences (train split)": "scripts/data/clothing_segments_labelled.csv",
           "food support calls (train split)": "scripts/data/food_support_calls_labelled.csv"}
 MEASURE = {"food sentences (test)": "benchmarks/data/food_test_segments.csv",
@@ -38,14 +39,11 @@ DEFAULT = (-0.05, 0.05)
 OTHERS = [(-0.05, 0.15), (-0.1, 0.1), (0.0, 0.05), (0.0, 0.15), (0.0, 0.25)]
 
 
-def labels(score: np.ndarray, negative_below: float, positive_above: float) -> np.ndarray:
-    return np.where(score < negative_below, 0, np.where(score > positive_above, 2, 1))
-
-
 def macro_f1(scored: tuple[np.ndarray, np.ndarray], cut: tuple[float, float]) -> float:
     score, truth = scored
-    return float(f1_score(truth, labels(score, *cut), average="macro",
-                          labels=[0, 1, 2], zero_division=0))
+    config = SentimentConfig(negative_below=cut[0], positive_above=cut[1])
+    return float(f1_score(truth, polarity(score, config), average="macro", labels=CLASSES,
+                          zero_division=0))
 
 
 def main() -> int:
@@ -53,8 +51,7 @@ def main() -> int:
     scored = {}
     for name, rel in {**CHOOSE, **MEASURE}.items():
         frame = pd.read_csv(ROOT / rel)
-        scored[name] = (scorer.score(frame["text"].tolist()),
-                        frame["label"].map(CLASSES).to_numpy())
+        scored[name] = (scorer.score(frame["text"].tolist()), frame["label"].to_numpy())
     grid = [(round(n, 2), round(p, 2)) for n in np.arange(-0.6, 0.001, 0.05)
             for p in np.arange(0.0, 0.601, 0.05)]
     pooled = (np.concatenate([scored[k][0] for k in CHOOSE]),

@@ -305,16 +305,15 @@ def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace,
         encoder = AutoModel.from_pretrained(base)
         head = torch.nn.Linear(encoder.config.hidden_size, 3)
     drop = torch.nn.Dropout(0.1)
-    shared = {f"encoder.layer.{i}." for i in range(args.shared_layers)}
+    shared = tuple(f"encoder.layer.{i}." for i in range(args.shared_layers))
     if shared:
         # the lower layers become the embedder's again (a model continued with
         # --init-from had them fine-tuned), and stay as they are
         base_state = AutoModel.from_pretrained(base).state_dict()
-        encoder.load_state_dict({k: v for k, v in base_state.items()
-                                 if any(k.startswith(f) for f in shared)}, strict=False)
+        encoder.load_state_dict({k: v for k, v in base_state.items() if k.startswith(shared)},
+                                strict=False)
     for name, p in encoder.named_parameters():
-        p.requires_grad = name.startswith("encoder.layer.") \
-            and not any(name.startswith(f) for f in shared)
+        p.requires_grad = name.startswith("encoder.layer.") and not name.startswith(shared)
     params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     ids = tok(texts, truncation=True, max_length=args.max_length)["input_ids"]
     lens = np.array([len(i) for i in ids])

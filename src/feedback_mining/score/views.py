@@ -73,8 +73,10 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
     out: dict[tuple[str, str], pd.DataFrame] = {}
     extra: dict[str, object] = {}
     kinds = segments["kind"].to_numpy()
-    texts = segments["text"].astype(str).to_numpy()
-    topic = TopicCheck(texts[kinds == FRICTION].tolist(), texts[kinds == PRAISE].tolist())
+    topic = None
+    if labeler is None:  # a labeler of the user's own names rows as it likes
+        texts = segments["text"].astype(str).to_numpy()
+        topic = TopicCheck(texts[kinds == FRICTION].tolist(), texts[kinds == PRAISE].tolist())
     for kind in (FRICTION, PRAISE):
         rows = kinds == kind
         for level, key in (("top", "parent_id"), ("detail", "theme_id")):
@@ -127,7 +129,8 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
     """One row per group: ``theme_id``, ``label``, ``keywords``, ``examples`` (the most
     typical mentions, closest to the group's centroid) and ``negative_examples`` (the most
     typical negative ones).  With the default labeler and ``topic`` (a :class:`TopicCheck`),
-    a name that only names a topic says it is a group of complaints ("T shirt issues")."""
+    a friction name that only names a topic says it is a group of complaints ("T shirt
+    issues")."""
     from ..themes.keywords import theme_keywords
 
     fixed = fixed or {}
@@ -136,10 +139,10 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
     # a friction row prefers a phrase that states the problem and avoids one of praise; a
     # praise row avoids a problem ("Don't waste your time" is no name for what customers like)
     avoid = {FRICTION: reads_as_praise, PRAISE: STATED_PROBLEM}.get(kind)
-    topic = topic if labeler is None and kind == FRICTION else None  # a user's names stay
-    labeler = labeler or PhraseLabeler(cue=STATED_PROBLEM if kind == FRICTION else None,
-                                       avoid=avoid,
-                                       topic_suffix=TOPIC_SUFFIX if kind == FRICTION else None)
+    friction = kind == FRICTION
+    labeler = labeler or PhraseLabeler(cue=STATED_PROBLEM if friction else None, avoid=avoid,
+                                       topic_suffix=TOPIC_SUFFIX if friction else None,
+                                       topic=topic if friction else None)
     rows = []
     for t in ids:
         members = np.flatnonzero(groups == t)
@@ -147,12 +150,7 @@ def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray
                               unit(embeddings[members].mean(axis=0)))
         typical = [texts[i] for i in order]
         negative = [texts[i] for i in _clearer_first(order, sentiment, negative_below)]
-        label = fixed.get(int(t))
-        if not label:
-            label = labeler.label(keywords.get(t, []), typical)
-            if topic is not None and not label.endswith(f" {TOPIC_SUFFIX}") \
-                    and not STATED_PROBLEM.search(label) and topic(label):
-                label = f"{label} {TOPIC_SUFFIX}"
+        label = fixed.get(int(t)) or labeler.label(keywords.get(t, []), typical)
         rows.append({"theme_id": int(t), "label": label,
                      "keywords": [w for w, _ in keywords.get(t, [])],
                      "examples": distinct(typical, n_examples),

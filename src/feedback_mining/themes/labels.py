@@ -260,35 +260,50 @@ class PhraseLabeler:
     max_texts : int
         Texts read per theme (the first ones given: pass the most typical first).
     topic_suffix : str, optional
-        Word added to a one-word key-word label that ``cue`` does not match (friction rows:
-        "issues").
+        Word added to a label that ``cue`` does not match and that names a topic: a one-word
+        key-word label, or one ``topic`` says is a topic (friction rows: "issues").
+    topic : callable, optional
+        ``topic(label) -> bool``: whether a label names a topic rather than a problem
+        (:class:`feedback_mining.score.views.TopicCheck`: "T shirt" -> "T shirt issues").
     """
 
     def __init__(self, *, cue=None, cue_ratio: float = 0.5, avoid=None, max_words: int = 6,
-                 max_texts: int = 300, topic_suffix: str | None = None):
+                 max_texts: int = 300, topic_suffix: str | None = None, topic=None):
         self.cue = cue
         self.avoid = avoid
         self.topic_suffix = topic_suffix
+        self.topic = topic
         self.cue_ratio = cue_ratio
         self.max_words = max_words
         self.max_texts = max_texts
 
     def label(self, keywords: Sequence[tuple[str, float]], texts: Sequence[str] = ()) -> str:
         cue = re.compile(self.cue) if isinstance(self.cue, str) else self.cue
+        return self._as_group(self._phrase(keywords, texts, cue), cue)
 
+    def _as_group(self, label: str, cue) -> str:
+        """``label`` + ``topic_suffix`` when it names a topic and states no problem: one word
+        (after dropping a dangling last word: "Jumpsuit looked"), or a ``topic``."""
+        if not self.topic_suffix or label == "Miscellaneous" \
+                or label.endswith(f" {self.topic_suffix}") \
+                or (cue is not None and cue.search(label)):
+            return label
+        words = label.split()
+        while len(words) > 1 and words[-1].lower() in _BAD_END:
+            words.pop()
+        if len(words) == 1:
+            return f"{words[0]} {self.topic_suffix}"
+        return f"{label} {self.topic_suffix}" if self.topic and self.topic(label) else label
+
+    def _phrase(self, keywords: Sequence[tuple[str, float]], texts: Sequence[str],
+                cue) -> str:
+        """The phrase that names the theme, before :meth:`_as_group`."""
         def fallback() -> str:
             usable = keywords
             if self.avoid is not None:
                 hit = self._hit(self.avoid)
                 usable = [(p, w) for p, w in keywords if not hit(p)] or keywords
-            label = KeyphraseLabeler(max_words=self.max_words).label(usable, texts)
-            if not self.topic_suffix or label == "Miscellaneous" \
-                    or (cue is not None and cue.search(label)):
-                return label
-            words = label.split()
-            while len(words) > 1 and words[-1].lower() in _BAD_END:  # "Jumpsuit looked"
-                words.pop()
-            return f"{' '.join(words)} {self.topic_suffix}" if len(words) == 1 else label
+            return KeyphraseLabeler(max_words=self.max_words).label(usable, texts)
 
         weights = self._word_weights(keywords)
         docs = [phrase_words(t) for t in list(texts)[: self.max_texts]]
