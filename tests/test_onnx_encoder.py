@@ -57,8 +57,9 @@ def test_export_is_made_once_and_reused_and_matches_torch(tmp_path):
     import torch
 
     build = _TinyBert()
-    first = ox.export(build, "tiny", ["abc"], "onnx-int8", cache_dir=tmp_path)
-    again = ox.export(build, "tiny", ["abc"], "onnx-int8", cache_dir=tmp_path)
+    int8 = {"cache_dir": tmp_path, "tokenizer": _tokenizer(), "max_length": 16}
+    first = ox.export(build, "tiny", ["abc"], "onnx-int8", **int8)
+    again = ox.export(build, "tiny", ["abc"], "onnx-int8", **int8)
     assert first == again and first.is_file() and build.built == 1
     files = sorted(p.name for p in (tmp_path / "onnx").iterdir())
     assert len(files) == 2 and all(f.startswith("tiny-onnx") for f in files)  # fp32 + int8
@@ -174,3 +175,17 @@ def test_prepare_builds_the_caches_once(monkeypatch, tmp_path):
     monkeypatch.setattr(ox, "_export_fp32", no_export)
     monkeypatch.setattr(ox, "quantize", no_export)
     assert prepare_models(cfg) == lines
+
+
+def test_int8_vectors_do_not_depend_on_the_batch(tmp_path):
+    """A text's int8 vector is the same alone and batched with others: the activation scales
+    are calibrated once, not taken from each batch (dynamic quantisation fails this)."""
+    path = ox.export(_TinyBert(), "tiny", ["abc"], "onnx-int8", cache_dir=tmp_path,
+                     tokenizer=_tokenizer(), max_length=16)
+    enc = ox.OnnxEncoder(path, _tokenizer(), max_length=16, batch_size=8)
+    together = enc.mean_pooled(TEXTS)
+    alone = np.vstack([enc.mean_pooled([t]) for t in TEXTS])
+    np.testing.assert_allclose(together, alone, rtol=0, atol=1e-6)
+    # the calibration sentences are real ones, from the bundled sample, the same every time
+    texts = ox.calibration_texts()
+    assert len(texts) > 1000 and texts == ox.calibration_texts()

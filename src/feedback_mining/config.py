@@ -164,8 +164,8 @@ class EmbedConfig(_Section):
     device: str = "cpu"
     verify_checksum: bool = True
     # "onnx" (ONNX Runtime, exported once into the user cache; same vectors as PyTorch),
-    # "onnx-int8" (int8 weights: faster, cosine 0.996 to fp32 on average) or "torch";
-    # PyTorch, with a warning, when ONNX Runtime is missing or the export fails
+    # "onnx-int8" (int8, scales calibrated once: faster, cosine 0.994 to fp32 on average) or
+    # "torch"; PyTorch, with a warning, when ONNX Runtime is missing or the export fails
     runtime: EncoderRuntime = "onnx"
 
 
@@ -211,8 +211,9 @@ class SentimentConfig(_Section):
     positive_above: float = 0.05
     model_path: str | None = None  # None: the model bundled with the package
     batch_size: int = 64
-    # of the "model" method: "onnx-int8" (ONNX Runtime, int8 weights; every benchmark figure
-    # within 0.01 of PyTorch's), "onnx" (fp32) or "torch"
+    # of the "model" method: "onnx-int8" (ONNX Runtime, int8 with scales calibrated once, so
+    # a text's score does not depend on its batch; every issue-14 benchmark figure within 0.01
+    # of PyTorch's), "onnx" (fp32) or "torch"
     runtime: EncoderRuntime = "onnx-int8"
 
 

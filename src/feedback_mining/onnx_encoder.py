@@ -3,15 +3,18 @@
 Both encoders of the default path (the embedding stage and the sentiment model) are BERT
 encoders followed by mean pooling.  Here they are exported once, offline, from the installed
 weights (``torch.onnx.export``; nothing is downloaded) into the user cache, optionally with
-int8 weights (``onnxruntime.quantization.quantize_dynamic``), and run by ONNX Runtime with the
-fast tokenizer, length-sorted batches and mean pooling in numpy.
+int8 matrix products (``onnxruntime.quantization.quantize_static``), and run by ONNX Runtime
+with the fast tokenizer, length-sorted batches and mean pooling in numpy.
 
 The runtimes (``embed.runtime`` and ``sentiment.runtime``):
 
 - ``"torch"``: PyTorch, fp32; the reference and the fallback.
 - ``"onnx"``: ONNX Runtime, fp32 weights; agrees with PyTorch to rounding.
-- ``"onnx-int8"``: ONNX Runtime with int8 weights in the matrix products; fastest
-  (docs/BENCHMARKS.md gives its agreement with fp32).
+- ``"onnx-int8"``: ONNX Runtime with int8 matrix products; fastest (docs/BENCHMARKS.md gives
+  its agreement with fp32).  Quantised statically: the scales of the activations are
+  calibrated once, on sentences of the bundled sample, so a text's vector and score do not
+  depend on the other texts it is batched with (dynamic quantisation, which scales each batch
+  on its own, moved 13 of 550 labelled sentences across a sentiment cut-off).
 
 An exported file is named after the sha256 of the weights it was exported from and the export
 options, so new weights or options give a new file and an old file is never used by mistake.
@@ -40,11 +43,15 @@ from .errors import FeedbackMiningError
 log = logging.getLogger(__name__)
 
 OPSET = 17
-# int8 options, chosen by benchmarks/encoders.py (docs/BENCHMARKS.md, issue 15): the weights of
-# the matrix products, one scale per output channel, except the feed-forward output of each
-# layer (its input, after GELU, quantises worst); the embeddings' lookup stays fp32.
-QUANTIZE_OPTIONS: dict[str, Any] = {"op_types_to_quantize": ["MatMul"], "per_channel": True,
-                                    "reduce_range": False, "fp32": "feed-forward output"}
+# int8 options, chosen by benchmarks/encoders.py (docs/BENCHMARKS.md, issue 15): static
+# quantisation of the matrix products with a weight (per output channel, int8; activations
+# uint8, their ranges the min and max seen on the calibration sentences), except the
+# feed-forward output of each layer (its input, after GELU, quantises worst); the products
+# of two activations (attention) and the embeddings' lookup stay fp32.
+QUANTIZE_OPTIONS: dict[str, Any] = {"mode": "static", "op_types_to_quantize": ["MatMul"],
+                                    "per_channel": True, "fp32": "feed-forward output",
+                                    "calibration": "bundled sample, first 400 reviews"}
+CALIBRATION_REVIEWS = 400
 # Bumped when the export itself changes, so files made by an older version are not reused.
 EXPORT_VERSION = 2
 
@@ -96,18 +103,24 @@ def quiet_transformers() -> Iterator[None]:
 
 
 def export(build: Callable[[], Any], name: str, sources: Sequence[str], runtime: str,
-           cache_dir: str | os.PathLike | None = None) -> Path:
+           cache_dir: str | os.PathLike | None = None, *, tokenizer: Path | None = None,
+           max_length: int = 256) -> Path:
     """The ONNX file of the encoder ``build()`` returns (a transformers encoder), exported
-    once into the cache; later calls return the cached file without building anything."""
+    once into the cache; later calls return the cached file without building anything.
+    ``onnx-int8`` needs the encoder's ``tokenizer`` (``tokenizer.json``) to calibrate."""
     from .io.writers import atomic_write  # pandas: only when something is exported
 
     target = onnx_path(name, sources, runtime, cache_dir)
     if target.exists():
         return target
     if runtime == "onnx-int8":
+        if tokenizer is None:
+            raise ValueError("the int8 export calibrates on tokenised sentences: give the "
+                             "encoder's tokenizer.json as tokenizer=")
         fp32 = export(build, name, sources, "onnx", cache_dir)
         log.info("quantising %s to int8 into %s (once)", name, target)
-        return atomic_write(target, lambda tmp: quantize(fp32, tmp))
+        feeds = calibration_feeds(tokenizer, max_length)
+        return atomic_write(target, lambda tmp: quantize(fp32, tmp, calibration=feeds))
     log.info("exporting %s to ONNX into %s (once)", name, target)
     return atomic_write(target, lambda tmp: _export_fp32(build(), tmp))
 
@@ -145,26 +158,82 @@ def _export_fp32(encoder: Any, out: Path) -> None:
 
 
 def quantize_options(fp32: Path) -> dict[str, Any]:
-    """``quantize_dynamic``'s options for the shipped int8 files of the graph ``fp32``."""
+    """The quantiser's options for the shipped int8 files of the graph ``fp32``: the matrix
+    products to quantise, per channel, and the ones kept fp32 (``nodes_to_exclude``: each
+    layer's feed-forward output, and the products of two activations)."""
     import onnx
 
     graph = onnx.load(str(fp32), load_external_data=False).graph
+    weights = {i.name for i in graph.initializer}
     keep = [n.name for n in graph.node if n.op_type == "MatMul"
-            and "/output/dense/" in n.name and "attention" not in n.name]
-    options = {k: v for k, v in QUANTIZE_OPTIONS.items() if k != "fp32"}
-    return {**options, "nodes_to_exclude": keep}
+            and (("/output/dense/" in n.name and "attention" not in n.name)
+                 or not any(i in weights for i in n.input))]
+    return {"op_types_to_quantize": QUANTIZE_OPTIONS["op_types_to_quantize"],
+            "per_channel": QUANTIZE_OPTIONS["per_channel"], "nodes_to_exclude": keep}
 
 
-def quantize(fp32: Path, out: Path, options: dict[str, Any] | None = None) -> None:
-    """Write ``fp32`` with int8 weights (dynamic quantisation with :func:`quantize_options`
-    unless ``options`` are given) to ``out``."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+def calibration_texts(n_reviews: int = CALIBRATION_REVIEWS) -> list[str]:
+    """The sentences the int8 activation ranges are calibrated on: the first ``n_reviews``
+    reviews of the bundled sample, cut at sentence ends (about 1,900 sentences)."""
+    import re
 
-    options = quantize_options(fp32) if options is None else options
+    import pandas as pd
+
+    from .datasets import sample_path
+
+    reviews = pd.read_csv(sample_path(), usecols=["Review Text"])["Review Text"]
+    reviews = reviews.dropna().astype(str).head(n_reviews)
+    return [s.strip() for r in reviews for s in re.split(r"(?<=[.!?])\s+", r) if s.strip()]
+
+
+def calibration_feeds(tokenizer: Path, max_length: int,
+                      batch_size: int = 32) -> list[dict[str, np.ndarray]]:
+    """:func:`calibration_texts` tokenised into the model's inputs, in length-sorted batches."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(tokenizer))
+    tok.no_padding()
+    tok.enable_truncation(max_length)
+    ids = [e.ids for e in tok.encode_batch(calibration_texts())]
+    return [{"input_ids": x, "attention_mask": m} for _, x, m in padded_batches(ids, batch_size)]
+
+
+def quantize(fp32: Path, out: Path, options: dict[str, Any] | None = None, *,
+             calibration: Sequence[dict[str, np.ndarray]] | None = None) -> None:
+    """Write ``fp32`` with int8 matrix products to ``out``: static quantisation with
+    :func:`quantize_options`, its activation ranges calibrated on ``calibration`` (model
+    inputs, :func:`calibration_feeds`); or, given ``options``, dynamic quantisation with
+    them (``quantize_dynamic``'s keywords: what benchmarks/encoders.py compares)."""
+    from onnxruntime.quantization import (
+        CalibrationDataReader,
+        CalibrationMethod,
+        QuantFormat,
+        QuantType,
+        quantize_dynamic,
+        quantize_static,
+    )
+
     previous = logging.root.manager.disable
     logging.disable(logging.WARNING)  # the quantiser's notes go to the root logger
     try:
-        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, **options)
+        if options is not None:
+            quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, **options)
+            return
+        if not calibration:
+            raise ValueError("static quantisation needs calibration inputs")
+
+        class _Feeds(CalibrationDataReader):
+            def __init__(self) -> None:
+                self.feeds = iter(calibration)
+
+            def get_next(self) -> dict[str, np.ndarray] | None:
+                return next(self.feeds, None)
+
+        # uint8 activations with int8 weights (U8S8) in operator form: the combination ONNX
+        # Runtime's x86 kernels run fastest; S8S8 ran at a quarter to half its speed.
+        quantize_static(str(fp32), str(out), _Feeds(), quant_format=QuantFormat.QOperator,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                        calibrate_method=CalibrationMethod.MinMax, **quantize_options(fp32))
     finally:
         logging.disable(previous)
 
@@ -235,7 +304,8 @@ def load_encoder(build: Callable[[], Any], *, name: str, sources: Sequence[str],
                     "to 'torch' to silence this.", name, runtime, exc)
         return None
     try:
-        path = export(build, name, sources, runtime, cache_dir)
+        path = export(build, name, sources, runtime, cache_dir, tokenizer=tokenizer,
+                      max_length=max_length)
         return OnnxEncoder(path, tokenizer, max_length=max_length, batch_size=batch_size)
     except FeedbackMiningError:
         raise  # the weights themselves are wrong: PyTorch would fail the same way
