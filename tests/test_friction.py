@@ -343,3 +343,26 @@ def test_content_words_of_the_generic_stop_list_can_name_a_problem():
     assert labeler.label(keywords[1], cash) == "Wrong amount"
     # a sentence adverb frames the complaint; it is never a key word nor a label's edge
     assert not {"sadly", "unfortunately"} & {w for w, _ in keywords[0]}
+
+
+def test_key_phrases_never_join_the_end_of_one_mention_to_the_next():
+    """Each mention's phrases are counted on their own: "refund arrived" is in neither
+    mention, and counting once for several groupings gives what counting per grouping
+    gives."""
+    from feedback_mining.themes.keywords import PhraseCounts, theme_keywords
+
+    texts = ["still no refund", "arrived broken", "no refund yet", "arrived broken again",
+             "love the colour", "the colour is lovely"]
+    groups = np.array([0, 0, 0, 0, 1, 1])
+    keywords = theme_keywords(texts, groups, [0, 1], 20)
+    words = {w for w, _ in keywords[0]}
+    assert {"refund", "arrived broken"} <= words and "refund arrived" not in words
+    counts = PhraseCounts(texts)
+    parents = np.array([0, 0, 0, 0, 0, 0])
+    assert theme_keywords(texts, groups, [0, 1], 20, counts=counts) == keywords
+    assert theme_keywords(texts, parents, [0], 20, counts=counts) == \
+        theme_keywords(texts, parents, [0], 20)
+    mask = groups == 1
+    liked = [t for t, m in zip(texts, mask, strict=True) if m]
+    assert theme_keywords(liked, groups[mask], [1], 20, counts=counts.rows(mask)) == \
+        theme_keywords(liked, groups[mask], [1], 20)

@@ -26,6 +26,7 @@ from .score.views import build_views, describe_groups
 from .sentiment import polarity
 from .themes import OUTLIER, ThemeModel, theme_model_from_config
 from .themes.fast import fit_kmeans_model
+from .themes.keywords import PhraseCounts
 from .themes.stable import ThemeChanges, check_embedder, embedder_signature, update_model
 
 log = logging.getLogger("feedback_mining")
@@ -120,13 +121,16 @@ class Pipeline:
         score_type = rows.meta.get("score_type") or cfg.input.score_type
         segment_cols = [c for c in rows.meta.get("segments", cfg.input.segments)
                         if c != cfg.score.unit_column or c in cfg.input.segments]
+        counts = PhraseCounts(segments["text"].astype(str).tolist())  # each mention read once
         views = build_views(segments, documents, themes.model.themes_, rows.embeddings,
                             score_type=score_type, segment_columns=segment_cols,
                             sentiment=cfg.sentiment, config=cfg.score,
                             n_keywords=cfg.themes.n_keywords,
                             n_examples=cfg.themes.n_examples,
-                            fixed_labels=fixed, fixed_parent_labels=fixed_parents)
-        _name_model_themes(themes.model, views, segments, documents, rows.embeddings, fixed)
+                            fixed_labels=fixed, fixed_parent_labels=fixed_parents,
+                            counts=counts)
+        _name_model_themes(themes.model, views, segments, documents, rows.embeddings, fixed,
+                           counts=counts)
         table = views.themes
         clock.lap("score")
 
@@ -399,7 +403,7 @@ def _fixed_labels(model: ThemeModel, *, all_names: bool = True
 
 def _name_model_themes(model: ThemeModel, views, mentions: pd.DataFrame,
                        documents: pd.DataFrame, embeddings: np.ndarray,
-                       fixed: dict[int, str]) -> None:
+                       fixed: dict[int, str], counts: PhraseCounts | None = None) -> None:
     """Name the model's themes (what a saved model, the mentions and the documents then
     carry): a theme that is mostly complaints after its friction row, any other after the
     phrase all its mentions use most; names in ``fixed`` stay."""
@@ -418,7 +422,8 @@ def _name_model_themes(model: ThemeModel, views, mentions: pd.DataFrame,
     if rest.any():
         table = describe_groups(mentions["text"].to_numpy()[rest].tolist(), ids[rest],
                                 embeddings[rest], kind="neutral",
-                                n_keywords=model.n_keywords, n_examples=0)
+                                n_keywords=model.n_keywords, n_examples=0,
+                                counts=counts.rows(rest) if counts is not None else None)
         names |= dict(zip(table["theme_id"].astype(int), table["label"], strict=True))
     names = {t: n for t, n in names.items() if t not in fixed}
     parents = dict(zip(views.themes["theme_id"].astype(int), views.themes["label"],

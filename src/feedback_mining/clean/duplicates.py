@@ -28,8 +28,10 @@ def duplicate_key(text: str) -> str:
     True
     """
     text = _PLACEHOLDER.sub(" pii ", str(text))
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    if not text.isascii():  # ASCII has no accents to drop (most texts: skip the loop)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..config import ScoreConfig, SentimentConfig
 from ..themes.geometry import distinct, typical_order, unit
+from ..themes.keywords import PhraseCounts, theme_keywords
 from ..themes.labels import GENERIC, STOP, PhraseLabeler, dedupe_labels, is_fragment, phrase_words
 from .kinds import FRICTION, PRAISE, STATED_PROBLEM, reads_as_praise
 
@@ -51,13 +52,15 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
                 segment_columns: list[str], sentiment: SentimentConfig,
                 config: ScoreConfig, n_keywords: int = 8, n_examples: int = 3,
                 labeler=None, fixed_labels: dict[int, str] | None = None,
-                fixed_parent_labels: dict[int, str] | None = None) -> Views:
+                fixed_parent_labels: dict[int, str] | None = None,
+                counts: PhraseCounts | None = None) -> Views:
     """Score the friction and praise views of the themes.
 
     ``segments`` (the mentions) need ``text``, ``theme_id``, ``parent_id``, ``sentiment``
     and ``kind``; ``embeddings`` are theirs (same rows).  ``fixed_labels`` (theme id ->
     name) and ``fixed_parent_labels`` (parent id -> name) are names that must not change:
-    a taxonomy's, an analyst's renames, a saved model's.
+    a taxonomy's, an analyst's renames, a saved model's.  ``counts``: the phrases of the
+    mentions' texts, counted beforehand (:class:`~feedback_mining.themes.keywords.PhraseCounts`).
     """
     from . import score_themes
 
@@ -73,6 +76,8 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
     out: dict[tuple[str, str], pd.DataFrame] = {}
     extra: dict[str, object] = {}
     kinds = segments["kind"].to_numpy()
+    if counts is None:  # each mention read once, for every table below
+        counts = PhraseCounts(segments["text"].astype(str).tolist())
     topic = None
     if labeler is None:  # a labeler of the user's own names rows as it likes
         texts = segments["text"].astype(str).to_numpy()
@@ -89,7 +94,8 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
                                     fixed=fixed_labels if level == "detail" else {},
                                     sentiment=sub["sentiment"].to_numpy(float),
                                     negative_below=sentiment.negative_below,
-                                    topic=topic if kind == FRICTION else None)
+                                    topic=topic if kind == FRICTION else None,
+                                    counts=counts.rows(mask))
             scores = score_themes(sub, documents, table, score_type=score_type,
                                   segment_columns=segment_columns if level == "top" else [],
                                   sentiment=sentiment, config=config)
@@ -125,17 +131,17 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
 def describe_groups(texts: list[str], groups: np.ndarray, embeddings: np.ndarray, *,
                     kind: str, n_keywords: int, n_examples: int, labeler=None,
                     fixed: dict[int, str] | None = None, sentiment: np.ndarray | None = None,
-                    negative_below: float = -0.05, topic=None) -> pd.DataFrame:
+                    negative_below: float = -0.05, topic=None,
+                    counts: PhraseCounts | None = None) -> pd.DataFrame:
     """One row per group: ``theme_id``, ``label``, ``keywords``, ``examples`` (the most
     typical mentions, closest to the group's centroid) and ``negative_examples`` (the most
     typical negative ones).  With the default labeler and ``topic`` (a :class:`TopicCheck`),
     a friction name that only names a topic says it is a group of complaints ("T shirt
-    issues")."""
-    from ..themes.keywords import theme_keywords
-
+    issues").  ``counts``: the phrases of ``texts`` counted beforehand (see
+    :func:`~feedback_mining.themes.keywords.theme_keywords`)."""
     fixed = fixed or {}
     ids = sorted(set(groups.tolist()))
-    keywords = theme_keywords(texts, groups, ids, n_keywords) if ids else {}
+    keywords = theme_keywords(texts, groups, ids, n_keywords, counts=counts) if ids else {}
     # a friction row prefers a phrase that states the problem and avoids one of praise; a
     # praise row avoids a problem ("Don't waste your time" is no name for what customers like)
     avoid = {FRICTION: reads_as_praise, PRAISE: STATED_PROBLEM}.get(kind)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .geometry import OUTLIER, centroids, representative
 from .hierarchy import choose_parents
-from .keywords import theme_keywords
+from .keywords import PhraseCounts, theme_keywords
 from .labels import dedupe_labels
 
 THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "examples", "is_new", "parent_id",
@@ -33,7 +33,8 @@ def describe_themes(texts: list[str], embeddings: np.ndarray, labels: np.ndarray
     known = known or {}
     ids = sorted(t for t in set(labels.tolist()) if t != OUTLIER)
     cents = centroids(embeddings, labels, ids)
-    keywords = theme_keywords(texts, labels, ids, n_keywords)
+    counts = PhraseCounts(texts)  # read once, summed by theme and by parent
+    keywords = theme_keywords(texts, labels, ids, n_keywords, counts=counts)
     rows = []
     for i, t in enumerate(ids):
         members = np.flatnonzero(labels == t)
@@ -51,11 +52,12 @@ def describe_themes(texts: list[str], embeddings: np.ndarray, labels: np.ndarray
     parents = choose_parents(cents, frame["size"].to_numpy(), n_parents=n_parents,
                              low=top_min, high=top_max) \
         if ids and n_parents != 0 else None
-    return cents, _with_parents(frame, texts, labels, n_keywords, parents, labeler)
+    return cents, _with_parents(frame, texts, labels, n_keywords, parents, labeler, counts)
 
 
 def _with_parents(frame: pd.DataFrame, texts: list[str], labels: np.ndarray,
-                  n_keywords: int, parents: np.ndarray | None, labeler) -> pd.DataFrame:
+                  n_keywords: int, parents: np.ndarray | None, labeler,
+                  counts: PhraseCounts | None = None) -> pd.DataFrame:
     """Group the themes under their parent themes (``None``: none) and label each parent."""
     ids = frame["theme_id"].tolist()
     if not ids:
@@ -68,7 +70,7 @@ def _with_parents(frame: pd.DataFrame, texts: list[str], labels: np.ndarray,
     parent_of = dict(zip(ids, parents.tolist(), strict=True))
     text_parent = np.array([parent_of.get(t, OUTLIER) for t in labels.tolist()])
     pids = sorted(set(parents.tolist()))
-    keywords = theme_keywords(texts, text_parent, pids, n_keywords)
+    keywords = theme_keywords(texts, text_parent, pids, n_keywords, counts=counts)
     names = []
     for p in pids:
         children = frame[parents == p]

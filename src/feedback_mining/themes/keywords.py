@@ -9,25 +9,75 @@ import numpy as np
 from .labels import PhraseAnalyzer
 
 
+class PhraseCounts:
+    """The 1-3 word phrases of each text (:class:`PhraseAnalyzer`), counted once: a sparse
+    texts x phrases matrix that every grouping of the same texts sums by group, so a run
+    that describes its mentions by theme, by parent theme, as friction and as praise reads
+    each text once.  A phrase never spans two texts.
+
+    >>> counts = PhraseCounts(["refund never arrived", "my refund", "love it"])
+    >>> counts.matrix.shape[0], "refund never arrived" in set(counts.words)
+    (3, True)
+    """
+
+    def __init__(self, texts: Sequence[str]):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        vec = CountVectorizer(analyzer=PhraseAnalyzer())
+        self.n = len(texts)
+        try:
+            self.matrix = vec.fit_transform(texts).tocsr()
+            self.words = vec.get_feature_names_out()
+        except ValueError:  # no phrase at all (digits, symbols)
+            self.matrix, self.words = None, np.array([], dtype=object)
+
+    def rows(self, mask: np.ndarray) -> PhraseCounts:
+        """The counts of the texts ``mask`` selects (a boolean mask or positions)."""
+        out = object.__new__(PhraseCounts)
+        out.matrix = None if self.matrix is None else self.matrix[mask]
+        out.words = self.words
+        out.n = out.matrix.shape[0] if out.matrix is not None else int(np.count_nonzero(mask))
+        return out
+
+
 def theme_keywords(texts: Sequence[str], labels: np.ndarray, ids: Sequence[int],
-                   n_keywords: int) -> dict[int, list[tuple[str, float]]]:
-    """Class-based TF-IDF key phrases per theme (BERTopic's c-TF-IDF)."""
+                   n_keywords: int, *, counts: PhraseCounts | None = None
+                   ) -> dict[int, list[tuple[str, float]]]:
+    """Class-based TF-IDF key phrases per theme (BERTopic's c-TF-IDF).
+
+    ``counts`` are the phrases of ``texts`` counted beforehand (:class:`PhraseCounts`, the
+    same texts in the same order), to read them once for several groupings.
+    """
     from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import CountVectorizer
+    from scipy import sparse
 
     if not ids:
         return {}
-    joined = [" \n ".join(texts[j] for j in np.flatnonzero(labels == t)) for t in ids]
-    vec = CountVectorizer(analyzer=PhraseAnalyzer())
-    try:
-        counts = vec.fit_transform(joined)
-    except ValueError:  # no phrase at all (digits, symbols)
+    counts = counts if counts is not None else PhraseCounts(texts)
+    if counts.matrix is None or counts.n != len(labels):
+        if counts.matrix is not None:
+            raise ValueError(f"counts hold {counts.n} texts, labels {len(labels)}")
         return {t: [] for t in ids}
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts)
-    words = vec.get_feature_names_out()
+    index = {t: i for i, t in enumerate(ids)}
+    rows = np.array([index.get(t, -1) for t in np.asarray(labels).tolist()], dtype=np.int64)
+    keep = np.flatnonzero(rows >= 0)
+    groups = sparse.csr_matrix((np.ones(len(keep)), (rows[keep], keep)),
+                               shape=(len(ids), counts.n))
+    by_theme = (groups @ counts.matrix).tocsc()
+    used = np.flatnonzero(np.asarray(by_theme.sum(axis=0)).ravel() > 0)
+    if not len(used):
+        return {t: [] for t in ids}
+    by_theme, words = by_theme[:, used].tocsr(), counts.words[used]
+    if len(used) == 1:  # c-TF-IDF needs two phrases (numpy squeezes one to a scalar)
+        return {t: [(str(words[0]), 1.0)] if by_theme[row, 0] > 0 else []
+                for row, t in enumerate(ids)}
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(by_theme)
+    ctfidf = sparse.csr_matrix(ctfidf)
     out: dict[int, list[tuple[str, float]]] = {}
     for row, t in enumerate(ids):
-        scores = ctfidf[row].toarray().ravel()
-        order = np.lexsort((words, -scores))[:n_keywords]
-        out[t] = [(str(words[k]), float(scores[k])) for k in order if scores[k] > 0]
+        # only the phrases the theme uses: a run's vocabulary holds a million phrases
+        start, end = ctfidf.indptr[row], ctfidf.indptr[row + 1]
+        cols, scores = ctfidf.indices[start:end], ctfidf.data[start:end]
+        order = np.lexsort((words[cols], -scores))[:n_keywords]
+        out[t] = [(str(words[cols[k]]), float(scores[k])) for k in order if scores[k] > 0]
     return out

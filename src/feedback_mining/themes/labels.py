@@ -72,12 +72,12 @@ class PhraseAnalyzer:
 
     def __call__(self, text: str) -> list[str]:
         tokens = tokenize(text)
+        edge = [self._edge_ok(t) for t in tokens]  # once per token, not per phrase
         out: list[str] = []
         for n in range(1, self.max_words + 1):
             for i in range(len(tokens) - n + 1):
-                gram = tokens[i : i + n]
-                if self._edge_ok(gram[0]) and self._edge_ok(gram[-1]):
-                    out.append(" ".join(gram))
+                if edge[i] and edge[i + n - 1]:
+                    out.append(" ".join(tokens[i : i + n]))
         return out
 
 
@@ -310,18 +310,23 @@ class PhraseLabeler:
         if not weights or len(docs) < 2:
             return fallback()
         counts: dict[tuple[str, ...], int] = {}
+        bad_start = _BAD_START - {"no", "not", "never"}
         for clauses in docs:
             seen: set[tuple[str, ...]] = set()
             for words in clauses:
-                for n in range(2, self.max_words + 1):
-                    for i in range(len(words) - n + 1):
-                        span = tuple(words[i : i + n])
-                        if span[0] in _BAD_START - {"no", "not", "never"} \
-                                or span[-1] in _BAD_END:
+                # a span is a candidate when it starts and ends well, holds a key word and
+                # repeats none: the flags are read once per word, not once per span
+                weighted = np.cumsum([0] + [w in weights for w in words])
+                for i, first in enumerate(words):
+                    if first in bad_start:
+                        continue
+                    for n in range(2, min(self.max_words, len(words) - i) + 1):
+                        end = i + n
+                        if words[end - 1] in _BAD_END or weighted[end] == weighted[i]:
                             continue
-                        if not any(w in weights for w in span) or len(set(span)) < n:
-                            continue
-                        seen.add(span)
+                        span = tuple(words[i:end])
+                        if len(set(span)) == n:
+                            seen.add(span)
             for span in seen:
                 counts[span] = counts.get(span, 0) + 1
         need = max(2, int(np.ceil(0.02 * len(docs))))
