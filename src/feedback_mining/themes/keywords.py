@@ -23,7 +23,8 @@ class PhraseCounts:
     def __init__(self, texts: Sequence[str]):
         from sklearn.feature_extraction.text import CountVectorizer
 
-        vec = CountVectorizer(analyzer=PhraseAnalyzer())
+        # int32 counts: a million verbatims make tens of millions of entries
+        vec = CountVectorizer(analyzer=PhraseAnalyzer(), dtype=np.int32)
         self.n = len(texts)
         try:
             self.matrix = vec.fit_transform(texts).tocsr()
