@@ -37,7 +37,7 @@ class PhraseCounts:
         out = object.__new__(PhraseCounts)
         out.matrix = None if self.matrix is None else self.matrix[mask]
         out.words = self.words
-        out.n = out.matrix.shape[0] if out.matrix is not None else int(np.count_nonzero(mask))
+        out.n = len(np.arange(self.n)[mask])
         return out
 
 
@@ -55,9 +55,9 @@ def theme_keywords(texts: Sequence[str], labels: np.ndarray, ids: Sequence[int],
     if not ids:
         return {}
     counts = counts if counts is not None else PhraseCounts(texts)
-    if counts.matrix is None or counts.n != len(labels):
-        if counts.matrix is not None:
-            raise ValueError(f"counts hold {counts.n} texts, labels {len(labels)}")
+    if counts.n != len(labels):
+        raise ValueError(f"counts hold {counts.n} texts, labels {len(labels)}")
+    if counts.matrix is None:
         return {t: [] for t in ids}
     index = {t: i for i, t in enumerate(ids)}
     rows = np.array([index.get(t, -1) for t in np.asarray(labels).tolist()], dtype=np.int64)
