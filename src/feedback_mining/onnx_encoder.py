@@ -48,10 +48,11 @@ OPSET = 17
 # uint8, their ranges the min and max seen on the calibration sentences), except the
 # feed-forward output of each layer (its input, after GELU, quantises worst); the products
 # of two activations (attention) and the embeddings' lookup stay fp32.
+CALIBRATION_REVIEWS = 400  # the first reviews of the bundled sample (calibration_texts)
 QUANTIZE_OPTIONS: dict[str, Any] = {"mode": "static", "op_types_to_quantize": ["MatMul"],
                                     "per_channel": True, "fp32": "feed-forward output",
-                                    "calibration": "bundled sample, first 400 reviews"}
-CALIBRATION_REVIEWS = 400
+                                    "calibration": f"bundled sample, first {CALIBRATION_REVIEWS}"
+                                                   " reviews"}
 # Bumped when the export itself changes, so files made by an older version are not reused.
 EXPORT_VERSION = 2
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import accumulate
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -316,7 +317,7 @@ class PhraseLabeler:
             for words in clauses:
                 # a span is a candidate when it starts and ends well, holds a key word and
                 # repeats none: the flags are read once per word, not once per span
-                weighted = np.cumsum([0] + [w in weights for w in words])
+                weighted = list(accumulate((w in weights for w in words), initial=0))
                 for i, first in enumerate(words):
                     if first in bad_start:
                         continue
