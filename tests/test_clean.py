@@ -137,3 +137,22 @@ def test_index_and_other_columns_are_kept():
     out = clean(frame)
     assert out.index.tolist() == [10, 20]
     assert out["score"].tolist() == [1, 9]
+
+
+def test_ascii_texts_skip_ftfy_only_where_it_would_change_nothing():
+    import string
+    import unicodedata
+
+    import ftfy
+    from hypothesis import example
+
+    from feedback_mining.clean.normalize import fix_unicode
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=string.printable + "\x00\x07\x1b\x7f", max_size=60))
+    @example("caf&eacute; &amp; bar\r\n\x1b[31mred")
+    def check(text):
+        assert fix_unicode(text) == unicodedata.normalize(
+            "NFC", ftfy.fix_text(text, normalization="NFC"))
+
+    check()

@@ -77,3 +77,31 @@ def test_arbitrary_text_never_raises_and_every_verbatim_has_a_segment():
         assert set(seg["doc_id"]) == {f"d{i}" for i in range(len(texts))}
 
     check()
+
+
+def test_texts_that_skip_spacy_get_the_sentences_spacy_would_give():
+    # A text with no sentence-final character before its end is cut without running spaCy;
+    # the result must be what spaCy's sentencizer gives, for any text.
+    import spacy
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from feedback_mining.segment import _keep_brackets, split_sentences
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+
+    def spacy_sentences(text):
+        doc = nlp(text.replace("\n", " \n "))
+        parts = [" ".join(p.split()) for s in doc.sents for p in s.text.split("\n")]
+        return _keep_brackets([p for p in parts if p])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.text(alphabet="ab .!?\n\t[]()…。1", min_size=1, max_size=40),
+                    min_size=1, max_size=8))
+    @example(["no stop here\nsecond line", "ends here.", "ends here!!  \n ", "late. [URL]",
+              "e.g. this one", "What?! No.", "wait...", " [ ", "\u3002end", "3.5 stars"])
+    def check(texts):
+        assert split_sentences(texts) == [spacy_sentences(t) for t in texts]
+
+    check()

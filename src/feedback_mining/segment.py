@@ -23,6 +23,7 @@ too short to mean anything; a piece of only greetings, thanks or placeholders ("
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -62,18 +63,29 @@ _WORD = re.compile(r"\w+")
 
 
 def split_sentences(texts: list[str], batch_size: int = 256) -> list[list[str]]:
-    """Sentences of each text, with spaCy's sentencizer on a blank English pipeline."""
-    nlp = _sentencizer()
-    out = []
-    for doc in nlp.pipe((t.replace("\n", " \n ") for t in texts), batch_size=batch_size):
-        sents = []
-        for s in doc.sents:
-            for part in s.text.split("\n"):
-                part = " ".join(part.split())
-                if part:
-                    sents.append(part)
-        out.append(_keep_brackets(sents))
-    return out
+    """Sentences of each text, with spaCy's sentencizer on a blank English pipeline.
+
+    The sentencizer ends a sentence only after a sentence-final character ("." "!" "?" and
+    their counterparts in other scripts); a text with none before its end is one sentence,
+    and is cut at its line breaks without going through spaCy.
+    """
+    nlp, may_split = _sentencizer()
+    out: list[list[str] | None] = [None] * len(texts)
+    todo = []
+    for i, text in enumerate(texts):
+        if may_split(text):
+            todo.append(i)
+        else:
+            out[i] = _keep_brackets(_lines(text.replace("\n", " \n ")))
+    docs = nlp.pipe((texts[i].replace("\n", " \n ") for i in todo), batch_size=batch_size)
+    for i, doc in zip(todo, docs, strict=True):
+        out[i] = _keep_brackets([part for s in doc.sents for part in _lines(s.text)])
+    return out  # type: ignore[return-value]
+
+
+def _lines(text: str) -> list[str]:
+    """The non-empty lines of ``text``, each with its spaces collapsed."""
+    return [part for part in (" ".join(p.split()) for p in text.split("\n")) if part]
 
 
 def _keep_brackets(sents: list[str]) -> list[str]:
@@ -198,9 +210,13 @@ def segment_stats(segments: pd.DataFrame, n_docs: int, dup: dict[str, int] | Non
 
 
 @lru_cache(maxsize=1)
-def _sentencizer() -> Any:
+def _sentencizer() -> tuple[Any, Callable[[str], bool]]:
+    """The pipeline, and a test of whether a text has a sentence-final character before the
+    run of them it ends with (spaces aside): only after one may the sentencizer start a
+    sentence that holds anything but spaces."""
     import spacy
 
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
+    ends = "".join(nlp.add_pipe("sentencizer").punct_chars)
+    end = re.compile(f"[{re.escape(ends)}]")
+    return nlp, lambda text: end.search(text.rstrip().rstrip(ends)) is not None

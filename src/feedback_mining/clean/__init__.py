@@ -103,9 +103,17 @@ def clean_with_stats(
     redacted: Counter[str] = Counter()
     if config.redact_pii:
         redactor = redactor or redactor_from_config(config)
+        before = cleaned
         cleaned, counts = redactor.transform(cleaned)
         redacted.update(counts)
-        out["text"] = pd.Series(redactor.transform(raw)[0], index=out.index, dtype=object)
+        # The text column is redacted too.  Redaction is a function of the text alone, so
+        # where normalising changed nothing (most rows) the redacted clean text is it.
+        changed = [i for i, (r, b) in enumerate(zip(raw, before, strict=True)) if r != b]
+        shown = list(cleaned)
+        for i, red in zip(changed, redactor.transform([raw[i] for i in changed])[0],
+                          strict=True):
+            shown[i] = red
+        out["text"] = pd.Series(shown, index=out.index, dtype=object)
 
     # After redaction, so a verbatim of only "[URL]" or "@brand thanks!" is seen as such.
     reasons = [NO_CONTENT if r is None and not has_content(t) else r

@@ -84,7 +84,7 @@ def gibberish_reason(text: str) -> str | None:
     ('gibberish_no_vowels', True)
     """
     lowered = text.lower()
-    squeezed = "".join(ch for ch in lowered if not ch.isspace())
+    squeezed = "".join(lowered.split())
     if len(squeezed) >= 4 and len(set(squeezed)) <= 2 and any(ch.isalnum() for ch in squeezed):
         return GIBBERISH_REPEATED
     words = _LATIN_WORD.findall(lowered)
@@ -92,7 +92,9 @@ def gibberish_reason(text: str) -> str | None:
         return None
     letters = sum(len(w) for w in words)
     # only judge texts written (almost) entirely in Latin letters
-    if letters < 4 or letters < 0.8 * sum(ch.isalpha() for ch in lowered):
+    # (in an ASCII text every letter is in a Latin word: no need to count them again)
+    if letters < 4 or (not lowered.isascii()
+                       and letters < 0.8 * sum(ch.isalpha() for ch in lowered)):
         return None
     mash = sum(len(w) for w in words if _keyboard_run(w))
     if mash >= 0.6 * letters:

@@ -17,6 +17,7 @@ Policies (``clean.language``):
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Sequence
 
 from ..errors import MissingExtraError
@@ -27,6 +28,7 @@ MIN_CONFIDENCE = 0.7  # below it the text is kept as "undetermined"
 # a text whose words are at least this share English function words is English.
 ENGLISH_FUNCTION_SHARE = 0.4
 _WORD = re.compile(r"[^\W\d_]+")
+_NOT_LETTERS = str.maketrans("", "", string.ascii_letters)  # deletes the ASCII letters
 
 
 def detect_language(text: str, *, min_chars: int = 20) -> str | None:
@@ -38,7 +40,10 @@ def detect_language(text: str, *, min_chars: int = 20) -> str | None:
     True
     """
     flat = " ".join(str(text).split())
-    letters = sum(ch.isalpha() for ch in flat)
+    if len(flat) < min_chars:
+        return None
+    letters = (len(flat) - len(flat.translate(_NOT_LETTERS)) if flat.isascii()
+               else sum(ch.isalpha() for ch in flat))
     if letters < min_chars:
         return None
     detect = _detector()
