@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -186,3 +187,20 @@ def test_dask_engine_equals_local(feedback_file, whole, cluster, tmp_path):
     on_dask = Pipeline(dask_cfg, model=model).run(feedback_file)
     _same(on_dask, local)
     assert on_dask.summary["engine"] == "dask"
+
+
+def test_mentions_read_in_context_whatever_the_order_of_their_verbatims():
+    # A verbatim's mentions are usually next to each other (summed in one pass); in any
+    # other order each mention must still get the same vector.
+    from feedback_mining.engines.partition import in_context
+
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(7, 4)).astype(np.float32)
+    docs = np.array(["a", "a", "b", "c", "c", "c", "d"])
+    together = in_context(emb, docs, 0.5)
+    order = np.array([3, 0, 6, 4, 1, 2, 5])
+    shuffled = in_context(emb[order], docs[order], 0.5)
+    np.testing.assert_allclose(shuffled, together[order], rtol=0, atol=1e-6)
+    # a one-mention verbatim keeps its own direction; the others lean towards their verbatim
+    np.testing.assert_allclose(together[6], emb[6] / np.linalg.norm(emb[6]), atol=1e-6)
+    assert not np.allclose(together[0], emb[0] / np.linalg.norm(emb[0]), atol=1e-3)

@@ -143,11 +143,15 @@ def in_context(embeddings: np.ndarray, doc_ids: np.ndarray, weight: float) -> np
     if weight <= 0 or len(embeddings) == 0:
         return embeddings
     codes, uniques = pd.factorize(pd.Series(doc_ids))
-    sums = np.zeros((len(uniques), embeddings.shape[1]), dtype=np.float64)
-    np.add.at(sums, codes, embeddings)
     counts = np.bincount(codes, minlength=len(uniques))
     if (counts <= 1).all():
         return embeddings
+    if (np.diff(codes) >= 0).all():  # a verbatim's mentions are next to each other
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        sums = np.add.reduceat(embeddings.astype(np.float64), starts, axis=0)
+    else:
+        sums = np.zeros((len(uniques), embeddings.shape[1]), dtype=np.float64)
+        np.add.at(sums, codes, embeddings)
     doc = unit_rows(sums)[codes]
     mixed = np.where((counts[codes] > 1)[:, None], embeddings + weight * doc, embeddings)
     return unit_rows(mixed)

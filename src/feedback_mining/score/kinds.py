@@ -132,8 +132,11 @@ def mention_kinds(texts: Sequence[str], sentiment: np.ndarray,
     """
     config = config or SentimentConfig()
     s = np.asarray(sentiment, dtype=float)
-    problem = np.array([reports_problem(str(t)) for t in texts], dtype=bool)
     negative = s < config.negative_below
+    # the words only decide for a mention that is not negative and not sure praise
+    problem = np.zeros(len(s), dtype=bool)
+    for i in np.flatnonzero(~negative & (s < PRAISE_SURE)).tolist():
+        problem[i] = reports_problem(str(texts[i]))
     positive = s > config.positive_above
     out = np.full(len(s), NEUTRAL, dtype=object)
     friction = negative | (problem & (s < PRAISE_SURE))
