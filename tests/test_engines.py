@@ -190,8 +190,8 @@ def test_dask_engine_equals_local(feedback_file, whole, cluster, tmp_path):
 
 
 def test_mentions_read_in_context_whatever_the_order_of_their_verbatims():
-    # A verbatim's mentions are usually next to each other (summed in one pass); in any
-    # other order each mention must still get the same vector.
+    # A verbatim's mentions are usually next to each other; in any other order each mention
+    # must still get the same vector.
     from feedback_mining.engines.partition import in_context
 
     rng = np.random.default_rng(0)

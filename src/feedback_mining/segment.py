@@ -76,7 +76,7 @@ def split_sentences(texts: list[str], batch_size: int = 256) -> list[list[str]]:
         if may_split(text):
             todo.append(i)
         else:
-            out[i] = _keep_brackets(_lines(text.replace("\n", " \n ")))
+            out[i] = _keep_brackets(_lines(text))
     docs = nlp.pipe((texts[i].replace("\n", " \n ") for i in todo), batch_size=batch_size)
     for i, doc in zip(todo, docs, strict=True):
         out[i] = _keep_brackets([part for s in doc.sents for part in _lines(s.text)])

@@ -139,7 +139,7 @@ def mention_kinds(texts: Sequence[str], sentiment: np.ndarray,
         problem[i] = reports_problem(str(texts[i]))
     positive = s > config.positive_above
     out = np.full(len(s), NEUTRAL, dtype=object)
-    friction = negative | (problem & (s < PRAISE_SURE))
+    friction = negative | problem
     out[positive & ~friction] = PRAISE
     out[friction] = FRICTION
     return out
