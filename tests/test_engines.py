@@ -204,3 +204,58 @@ def test_mentions_read_in_context_whatever_the_order_of_their_verbatims():
     # a one-mention verbatim keeps its own direction; the others lean towards their verbatim
     np.testing.assert_allclose(together[6], emb[6] / np.linalg.norm(emb[6]), atol=1e-6)
     assert not np.allclose(together[0], emb[0] / np.linalg.norm(emb[0]), atol=1e-3)
+
+
+class _BrokenEmbedder(fm.embed.HashingEmbedder):
+    """An embedder whose model cannot be read: its error is raised in a worker process."""
+
+    def _encode_unique(self, texts, *, show_progress):
+        raise fm.errors.ModelError("embedder weights unreadable: reinstall the model")
+
+
+def test_worker_processes_give_the_result_of_one_process(feedback_file, tmp_path):
+    # Chunks run in worker processes and come back in input order: the run is the one a
+    # single process gives, and the summary says how it ran.
+    fast = ["engine.fast_path=always", "engine.chunk_size=30"]
+    one = Pipeline(_cfg(*fast, "engine.processes=1")).run(feedback_file)
+    two = Pipeline(_cfg(*fast, "engine.processes=2")).run(feedback_file)
+    _same(two, one)
+    assert one.summary["processes"] == 1 and two.summary["processes"] == 2
+    assert "engine: local (2 processes), fast path" in two.summary_text()
+
+    # killed after two chunks, the job resumes from their checkpoints, in processes too
+    ckpt = [*fast, "engine.processes=2", f"engine.checkpoint_dir={tmp_path / 'ckpt'}"]
+
+    def die_after_two(k):
+        if k == 1:
+            raise KeyboardInterrupt("killed")
+
+    with pytest.raises(KeyboardInterrupt):
+        Pipeline(_cfg(*ckpt)).run(feedback_file, after_chunk=die_after_two)
+    assert len(list((tmp_path / "ckpt").glob("chunk-*/done"))) == 2
+    _same(Pipeline(_cfg(*ckpt)).run(feedback_file), one)
+
+    # an error raised in a worker reaches the caller as the same error, with its message
+    with pytest.raises(fm.errors.ModelError, match="embedder weights unreadable"):
+        Pipeline(_cfg(*fast, "engine.processes=2"), embedder=_BrokenEmbedder()).run(
+            feedback_file)
+
+
+def test_worker_processes_are_used_where_the_per_row_work_is_single_threaded(monkeypatch):
+    from feedback_mining.engines.local import choose_processes as _processes
+    from feedback_mining.pipeline import _worker_config
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    fast_cfg = fm.Config().with_overrides(["engine.fast_path_embed=static-feedback"])
+    fast = _worker_config(fast_cfg, fm.embed.make_embedder(
+        fm.config.EmbedConfig(model="static-feedback")), True)
+    assert _processes(fast, None, 1_000_000) == 4  # one per core, at most 4
+    assert _processes(fast, None, 100) == 1  # one chunk: nothing to share
+    assert _processes(fast, fm.embed.HashingEmbedder(), 1_000_000) == 1  # a caller's object
+    # the default path's encoders already use every core
+    default = _worker_config(fm.Config(), fm.embed.make_embedder(fm.config.EmbedConfig()),
+                             False)
+    assert _processes(default, None, 1_000_000) == 1
+    set_by_user = _worker_config(fm.Config().with_overrides(["engine.processes=3"]),
+                                 fm.embed.make_embedder(fm.config.EmbedConfig()), False)
+    assert _processes(set_by_user, None, 1_000_000) == 3

@@ -260,6 +260,11 @@ class EngineConfig(_Section):
     name: EngineName = "local"  # "local" or "dask"
     scheduler: str | None = None  # dask: tcp://host:port; none starts a local cluster
     n_workers: int = 2  # dask local cluster size
+    # local engine: worker processes for the per-row stages (clean, segment, embed,
+    # sentiment), chunks in input order, the same result as one process.  0: one per CPU
+    # core (at most 4) on the fast path with VADER, whose steps are single-threaded Python;
+    # 1 otherwise, as the default path's encoders already use every core.
+    processes: NonNegative = 0
     chunk_size: Positive = 20_000  # rows read, cleaned, embedded and scored at a time
     fast_path: FastPath = "auto"  # "auto" (above fast_path_above), "always" or "never"
     fast_path_above: int = 200_000  # rows; above this the fast path is taken

@@ -21,6 +21,16 @@ class FeedbackMiningError(Exception):
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
 
+    def __reduce__(self):
+        # the same error, message and type, when it comes back from a worker process
+        return _rebuild, (type(self), self.message)
+
+
+def _rebuild(cls: type[FeedbackMiningError], message: str) -> FeedbackMiningError:
+    error = cls.__new__(cls)
+    FeedbackMiningError.__init__(error, message)
+    return error
+
 
 class InputError(FeedbackMiningError, ValueError):
     """The input file or table cannot be used as it is (exit code 2)."""

@@ -25,7 +25,8 @@ from .score.kinds import mention_kinds
 from .score.views import build_views, describe_groups
 from .sentiment import polarity
 from .themes import OUTLIER, ThemeModel, theme_model_from_config
-from .themes.fast import fit_kmeans_model
+from .themes.cluster import join_by_neighbors
+from .themes.fast import fit_kmeans_model, predict_in_blocks
 from .themes.keywords import PhraseCounts
 from .themes.stable import ThemeChanges, check_embedder, embedder_signature, update_model
 
@@ -44,6 +45,8 @@ class _Rows:
     meta: dict[str, Any]
     stats: dict[str, dict[str, Any]]
     n_chunks: int
+    processes: int = 1  # the local engine's worker processes
+    phrases: PhraseCounts | None = None  # each segment's key phrases, counted in the chunks
 
 
 @dataclass
@@ -121,7 +124,7 @@ class Pipeline:
         score_type = rows.meta.get("score_type") or cfg.input.score_type
         segment_cols = [c for c in rows.meta.get("segments", cfg.input.segments)
                         if c != cfg.score.unit_column or c in cfg.input.segments]
-        counts = PhraseCounts(segments["text"].astype(str).tolist())  # each mention read once
+        counts = rows.phrases  # each mention read once, in its chunk
         views = build_views(segments, documents, themes.model.themes_, rows.embeddings,
                             score_type=score_type, segment_columns=segment_cols,
                             sentiment=cfg.sentiment, config=cfg.score,
@@ -150,6 +153,8 @@ class Pipeline:
         """Load, clean, segment, embed, score sentiment (and assign a saved model's themes)
         chunk by chunk on the configured engine, then put the chunks together."""
         from .engines import ENGINES, Checkpoint, PartitionSpec, combine
+        from .engines.local import choose_processes
+        from .engines.partition import combine_phrases
 
         eng = run_cfg.engine
         spec = PartitionSpec(config=run_cfg, embedder=self.embedder)
@@ -160,10 +165,13 @@ class Pipeline:
             key = f"{chunks.fingerprint}|{spec.config}|{embedder.name}|" + (
                 "" if spec.centroids is None else str(spec.centroids.sum()))
             checkpoint = Checkpoint(eng.checkpoint_dir, hashlib.sha256(key.encode()).hexdigest())
+        processes = choose_processes(run_cfg, self.embedder, chunks.n_rows) \
+            if eng.name == "local" else 1
         parts = ENGINES[eng.name](chunks, spec, checkpoint=checkpoint, progress=eng.progress,
                                   scheduler=eng.scheduler, n_workers=eng.n_workers,
-                                  after_chunk=after_chunk)
+                                  processes=processes, after_chunk=after_chunk)
         documents, segments, embeddings, stats = combine(parts)
+        phrases = combine_phrases(parts)
         del parts
         n_chunks = -(-len(documents) // eng.chunk_size)
         log.info("read %d rows from %s in %d chunk(s)", len(documents), chunks.source, n_chunks)
@@ -174,7 +182,7 @@ class Pipeline:
                              f"none: all {len(documents)} rows were set aside {reasons}. "
                              "Check that --text names the column with the verbatims.")
         return _Rows(documents=documents, segments=segments, embeddings=embeddings, meta=meta,
-                     stats=stats, n_chunks=n_chunks)
+                     stats=stats, n_chunks=n_chunks, processes=processes, phrases=phrases)
 
     def _themes(self, rows: _Rows, cfg: Config, embedder: Embedder, fast: bool) -> _Themes:
         """Fit a theme model (on a seeded sample on the fast path), or update the saved one:
@@ -195,14 +203,16 @@ class Pipeline:
             sample_texts = [texts[i] for i in idx]
             if fast and eng.fast_clusterer == "kmeans":
                 fit_kmeans_model(sample_texts, embeddings[idx], n_themes=eng.fast_n_themes,
-                                 model=model)
+                                 model=model, counts=None if rows.phrases is None
+                                 else rows.phrases.rows(idx))
                 clusterer = "MiniBatchKMeans"
-                theme_ids = _transform_in_blocks(model, embeddings)
+                theme_ids = predict_in_blocks(model, embeddings)
             else:
                 model.fit(sample_texts, embeddings[idx], encode=embedder.encode)
                 theme_ids = model.labels_
                 if fitted_on < len(texts):
-                    theme_ids = _join_by_neighbors(model, embeddings, idx, th.n_neighbors)
+                    theme_ids = join_by_neighbors(model.labels_, embeddings, idx,
+                                                  th.n_neighbors)
             model.embedding_model_ = signature
             model.next_theme_id_ = int(model.themes_["theme_id"].max() + 1) \
                 if len(model.themes_) else 0
@@ -317,6 +327,7 @@ def _summary(rows: _Rows, segments: pd.DataFrame, documents: pd.DataFrame,
         path_reason=path[1],
         theme_model=fitted.description,
         chunks=rows.n_chunks,
+        processes=rows.processes,
         overall=overall(documents, segments, score_type=score_type, sentiment=cfg.sentiment),
         seconds=clock.total(_per_row_seconds(rows.stats)),
         theme_changes=None if fitted.changes is None else fitted.changes.to_dict(),
@@ -358,28 +369,6 @@ def _worker_config(cfg: Config, embedder: Embedder, fast: bool) -> Config:
         out.embed.model = name if not isinstance(embedder, StaticEmbedder) or not embedder.path \
             else f"static:{embedder.path}"
     return out
-
-
-def _join_by_neighbors(model: ThemeModel, embeddings: np.ndarray, idx: np.ndarray,
-                       k: int) -> np.ndarray:
-    """Theme of every text when the model was fitted on the texts ``idx``: theirs from the
-    fit, the others' by a vote of their ``k`` nearest fitted texts, as the kNN graph would
-    have placed them (the nearest centroid, used before, left 16.5% of the verbatims of the
-    10,000-verbatim scale input fitted on 5,000 segments without a theme; docs/BENCHMARKS.md)."""
-    from .themes.cluster import neighbor_vote
-
-    out = np.empty(len(embeddings), dtype=np.int64)
-    out[idx] = model.labels_
-    rest = np.setdiff1d(np.arange(len(embeddings)), idx)
-    out[rest] = neighbor_vote(embeddings[rest], embeddings[idx], model.labels_, k=k)
-    return out
-
-
-def _transform_in_blocks(model: ThemeModel, embeddings: np.ndarray,
-                         block: int = 100_000) -> np.ndarray:
-    return np.concatenate([model.predict(embeddings[i:i + block])
-                           for i in range(0, len(embeddings), block)]) if len(embeddings) \
-        else np.zeros(0, dtype=int)
 
 
 def _fixed_labels(model: ThemeModel, *, all_names: bool = True

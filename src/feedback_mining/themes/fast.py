@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .geometry import OUTLIER
+from .keywords import PhraseCounts
 from .model import ThemeModel, auto_min_theme_size, renumber_by_size
 
 
@@ -23,8 +24,10 @@ def auto_n_themes(n_texts: int) -> int:
 
 
 def fit_kmeans_model(texts: list[str], embeddings: np.ndarray, *, n_themes: int = 0,
-                     model: ThemeModel | None = None) -> ThemeModel:
-    """Fit ``model`` (its settings: seed, theme size, keywords...) with MiniBatchKMeans.
+                     model: ThemeModel | None = None,
+                     counts: PhraseCounts | None = None) -> ThemeModel:
+    """Fit ``model`` (its settings: seed, theme size, keywords...) with MiniBatchKMeans;
+    ``counts``: the key phrases of ``texts``, when they were counted before.
 
     >>> from feedback_mining.embed import HashingEmbedder
     >>> texts = ["refund not received", "refund not received yet"] * 15 + ["courier came"] * 30
@@ -45,9 +48,17 @@ def fit_kmeans_model(texts: list[str], embeddings: np.ndarray, *, n_themes: int 
         km = MiniBatchKMeans(n_clusters=k, random_state=model.seed, batch_size=4096, n_init=3,
                              max_no_improvement=20)
         labels = km.fit_predict(embeddings).astype(int)
-        counts = np.bincount(labels, minlength=k)
-        labels = np.where(counts[labels] < min_size, OUTLIER, labels)
+        sizes = np.bincount(labels, minlength=k)
+        labels = np.where(sizes[labels] < min_size, OUTLIER, labels)
     labels = renumber_by_size(labels)
     model.min_theme_size_ = min_size
     model.labels_ = labels
-    return model.describe(list(texts), embeddings, labels)
+    return model.describe(list(texts), embeddings, labels, counts=counts)
+
+
+def predict_in_blocks(model: ThemeModel, embeddings: np.ndarray,
+                      block: int = 100_000) -> np.ndarray:
+    """``model.predict`` over ``embeddings`` a block at a time (bounded memory at 1M rows)."""
+    return np.concatenate([model.predict(embeddings[i:i + block])
+                           for i in range(0, len(embeddings), block)]) if len(embeddings) \
+        else np.zeros(0, dtype=int)

@@ -32,6 +32,40 @@ class PhraseCounts:
         except ValueError:  # no phrase at all (digits, symbols)
             self.matrix, self.words = None, np.array([], dtype=object)
 
+    @classmethod
+    def stack(cls, parts: Sequence[PhraseCounts]) -> PhraseCounts:
+        """The counts of each part's texts, one part after the other: the same matrix and
+        phrases as counting all the texts at once (each part's columns move to their place
+        in the sorted union of the phrases), so chunks can be counted where they are read.
+
+        >>> a, b = PhraseCounts(["refund never arrived"]), PhraseCounts(["my refund", "love it"])
+        >>> whole = PhraseCounts(["refund never arrived", "my refund", "love it"])
+        >>> both = PhraseCounts.stack([a, b])
+        >>> list(both.words) == list(whole.words), (both.matrix != whole.matrix).nnz
+        (True, 0)
+        """
+        from scipy import sparse
+
+        out = object.__new__(cls)
+        out.n = sum(p.n for p in parts)
+        found = [p.words for p in parts if p.matrix is not None]
+        words = np.unique(np.concatenate(found)) if found else np.array([], dtype=object)
+        out.words = words.astype(object)
+        if not len(words):
+            out.matrix = None
+            return out
+        blocks = []
+        for p in parts:
+            if p.matrix is None:
+                blocks.append(sparse.csr_matrix((p.n, len(words)), dtype=np.int32))
+                continue
+            # both vocabularies are sorted, so each row's columns stay in order
+            place = np.searchsorted(words, p.words).astype(p.matrix.indices.dtype)
+            blocks.append(sparse.csr_matrix((p.matrix.data, place[p.matrix.indices],
+                                             p.matrix.indptr), shape=(p.n, len(words))))
+        out.matrix = sparse.vstack(blocks, format="csr", dtype=np.int32)
+        return out
+
     def rows(self, mask: np.ndarray) -> PhraseCounts:
         """The counts of the texts ``mask`` selects (a boolean mask or positions)."""
         out = object.__new__(PhraseCounts)

@@ -33,6 +33,7 @@ from .describe import THEME_COLUMNS, describe_themes
 from .edit import ThemeEditsMixin
 from .geometry import OUTLIER, assign, centroids
 from .hierarchy import choose_parents, small_theme_merges
+from .keywords import PhraseCounts
 from .labels import KeyphraseLabeler, PhraseAnalyzer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -287,18 +288,20 @@ class ThemeModel(ThemeEditsMixin, BaseEstimator):
         return np.asarray(topics, dtype=int)
 
     def describe(self, texts: list[str], embeddings: np.ndarray, labels: np.ndarray,
-                 known: dict[int, str] | None = None) -> ThemeModel:
+                 known: dict[int, str] | None = None, *,
+                 counts: PhraseCounts | None = None) -> ThemeModel:
         """Describe the themes ``labels`` gives ``texts``: set ``centroids_`` and ``themes_``
         (keywords, size, most typical texts, a label, parent themes).
 
         ``fit`` ends with this; the fast path (:mod:`.fast`) and stable runs
         (:mod:`.stable`) call it on themes found another way.  ``known`` maps a theme id to
-        the name it keeps (a taxonomy theme).
+        the name it keeps (a taxonomy theme); ``counts``, the key phrases of ``texts`` when
+        they were counted before (:class:`~.keywords.PhraseCounts`).
         """
         self.centroids_, self.themes_ = describe_themes(
             texts, embeddings, labels, known=known, n_keywords=self.n_keywords,
             n_examples=self.n_examples, n_parents=self.n_parents, top_min=self.top_min,
-            top_max=self.top_max, labeler=self._labeler())
+            top_max=self.top_max, labeler=self._labeler(), counts=counts)
         return self
 
     # ------------------------------------------------------------------ assignment
