@@ -456,8 +456,10 @@ def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
         chars=("chars", "sum"), order=("order", "min")).reset_index()
     first = per_theme.sort_values(["chars", "order"], ascending=[False, True]) \
         .drop_duplicates("doc_id").set_index("doc_id")["theme_id"]
-    every = per_theme.groupby("doc_id", sort=False)["theme_id"].agg(
-        lambda s: sorted(int(v) for v in s))
+    every: dict[Any, list[int]] = {}  # each document's themes, in theme id order
+    by_id = per_theme.sort_values("theme_id", kind="stable")
+    for doc, theme in zip(by_id["doc_id"].tolist(), by_id["theme_id"].tolist(), strict=True):
+        every.setdefault(doc, []).append(int(theme))
     mean_sent = segments.groupby("doc_id", sort=False)["sentiment"].mean()
     n_seg = segments.groupby("doc_id", sort=False).size()
     out = documents.drop(columns=["text"])
@@ -466,7 +468,7 @@ def _attach_to_documents(documents: pd.DataFrame, segments: pd.DataFrame,
     out.loc[out["set_aside"].notna(), "theme_id"] = OUTLIER
     out["theme_label"] = [labels.get(int(t), "(no theme)") if s is None else "(set aside)"
                           for t, s in zip(out["theme_id"], out["set_aside"], strict=True)]
-    out["theme_ids"] = ids.map(every).map(lambda v: v if isinstance(v, list) else [])
+    out["theme_ids"] = [every.get(i, []) for i in ids.tolist()]
     out["sentiment"] = ids.map(mean_sent).round(4)
     out["n_segments"] = ids.map(n_seg).fillna(0).astype(int)
     return out.reset_index(drop=True)
