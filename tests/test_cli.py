@@ -98,3 +98,20 @@ def test_no_input_is_explained():
     res = runner.invoke(app, ["run"])
     assert res.exit_code == 2  # bad input, as the README says
     assert "no input" in res.output
+
+
+def test_ctrl_c_stops_the_run_with_its_own_exit_code_and_no_output(tmp_path, feedback,
+                                                                   monkeypatch):
+    from feedback_mining.pipeline import Pipeline
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Pipeline, "run", interrupted)
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["run", "-i", str(_csv(tmp_path, feedback)), "--text", "comment",
+                              "-o", str(out), *FAST])
+    assert res.exit_code == 130
+    lines = [ln for ln in res.output.splitlines() if ln.startswith("error:")]
+    assert len(lines) == 1 and "interrupted (Ctrl-C)" in lines[0], res.output
+    assert not out.exists() or not any(out.iterdir())

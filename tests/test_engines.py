@@ -259,3 +259,18 @@ def test_worker_processes_are_used_where_the_per_row_work_is_single_threaded(mon
     set_by_user = _worker_config(fm.Config().with_overrides(["engine.processes=3"]),
                                  fm.embed.make_embedder(fm.config.EmbedConfig()), False)
     assert _processes(set_by_user, None, 1_000_000) == 3
+
+
+class _DyingEmbedder(fm.embed.HashingEmbedder):
+    """An embedder whose process is killed (as the kernel does when memory runs out)."""
+
+    def _encode_unique(self, texts, *, show_progress):
+        os._exit(9)
+
+
+def test_a_worker_process_that_dies_stops_the_run_with_a_clear_error(feedback_file):
+    cfg = _cfg("engine.fast_path=always", "engine.chunk_size=30", "engine.processes=2")
+    with pytest.raises(fm.errors.WorkerError,
+                       match=r"chunk \d+ .* stopped, most likely killed for lack of memory.*"
+                             r"engine.processes=1"):
+        Pipeline(cfg, embedder=_DyingEmbedder()).run(feedback_file)

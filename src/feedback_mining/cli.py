@@ -3,7 +3,8 @@ function; exit codes and terminal output live only here.
 
 Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 bad config, 4 model problem,
 5 model not fitted, 6 missing optional package, 7 outputs not written (folder used by
-another run, not writable, disk full), 8 outputs written but the history not recorded.
+another run, not writable, disk full), 8 outputs written but the history not recorded,
+9 a worker process stopped (most likely out of memory), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ def _fail(exc: BaseException, verbose: bool) -> None:
     if isinstance(exc, FeedbackMiningError):
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code)
+    if isinstance(exc, KeyboardInterrupt) and not verbose:
+        typer.echo("error: interrupted (Ctrl-C): outputs are moved into place only once all "
+                   "are written, so none was left half-written. Run it again (with "
+                   "--checkpoint-dir, the finished chunks are kept for it).", err=True)
+        raise typer.Exit(130)
     if verbose:
         raise exc
     first = str(exc).splitlines()[0] if str(exc) else ""

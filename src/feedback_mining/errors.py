@@ -89,6 +89,14 @@ class HistoryError(FeedbackMiningError, RuntimeError):
     exit_code = 8
 
 
+class WorkerError(FeedbackMiningError, RuntimeError):
+    """A worker process of the run stopped before its chunk was done, most likely killed
+    for lack of memory (exit code 9); nothing was written."""
+
+    code = "FM800"
+    exit_code = 9
+
+
 def input_error(
     where: str, expected: str, found: str, fix: str, code: str = "FM100"
 ) -> InputError:

@@ -15,13 +15,16 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from ..config import Config
 from ..embed import Embedder
+from ..errors import WorkerError
 from .checkpoint import Checkpoint
 from .partition import PartitionResult, PartitionSpec, preload_libraries, process_partition
 from .stream import Chunks
@@ -58,7 +61,26 @@ def _pool(processes: int) -> ProcessPoolExecutor:
     # fork: a user's script re-imported as __main__ by spawn would run itself again in
     # every worker; spawn only where fork is missing (Windows) or unsafe (macOS).
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method),
+                               initializer=_leave_interrupts_to_the_main_process)
+
+
+def _leave_interrupts_to_the_main_process() -> None:
+    # Ctrl-C reaches every process of the terminal; the main one stops the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _result(future: Future, k: int, checkpoint: Checkpoint | None) -> PartitionResult:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        keep = "" if checkpoint is not None else (
+            "; --checkpoint-dir keeps the finished chunks of a run that stops")
+        raise WorkerError(
+            f"local engine: expected worker processes to finish every chunk, found the one "
+            f"with chunk {k} (0-based, of engine.chunk_size rows) stopped, most likely killed "
+            "for lack of memory. Run again with engine.processes=1 or a smaller "
+            f"engine.chunk_size{keep}.") from None
 
 
 def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | None = None,
@@ -80,7 +102,7 @@ def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | N
         with progress_bar(chunks, progress, "clean, embed, sentiment, assign") as bar:
             def collect() -> None:
                 k, rows, item, stored = pending.popleft()
-                part = item.result() if isinstance(item, Future) else item
+                part = _result(item, k, checkpoint) if isinstance(item, Future) else item
                 if checkpoint is not None and not stored:
                     checkpoint.save(k, part)
                 results.append(part)
@@ -103,6 +125,11 @@ def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | N
                     collect()
             while pending:
                 collect()
+    except BaseException:
+        # stopped (Ctrl-C, an error): the workers' chunks in flight are not waited for
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
