@@ -269,7 +269,7 @@ class EngineConfig(_Section):
     fast_path: FastPath = "auto"  # "auto" (above fast_path_above), "always" or "never"
     fast_path_above: int = 200_000  # rows; above this the fast path is taken
     fast_path_embed: str = "static-feedback"  # embedding model of the fast path
-    sample_size: Annotated[int, _at_least(10, "10 or more")] = 20_000  # fast path: segments fitted on
+    sample_size: Annotated[int, _at_least(10, "10 or more")] = 100_000  # fast path: segments fitted on
     fast_clusterer: FastClusterer = "kmeans"  # fast path: "kmeans" (MiniBatchKMeans) or "bertopic"
     fast_n_themes: int = 0  # k of the fast path's k-means; 0: about one per 150 sampled
     # Sentiment on the fast path: "vader" (no model, a lexicon), "head" or "model"; "" keeps
