@@ -274,3 +274,20 @@ def test_a_worker_process_that_dies_stops_the_run_with_a_clear_error(feedback_fi
                        match=r"chunk \d+ .* stopped, most likely killed for lack of memory.*"
                              r"engine.processes=1"):
         Pipeline(cfg, embedder=_DyingEmbedder()).run(feedback_file)
+
+
+def test_chunks_checkpointed_before_kinds_were_read_in_the_chunks_still_resume(feedback_file,
+                                                                               whole, tmp_path):
+    # Chunks now carry each mention's kind; a checkpoint written without it (an older
+    # version) resumes to the same result, the kinds read in the main process.
+    from feedback_mining.engines import checkpoint as ckpt_module
+
+    ckpt = tmp_path / "ckpt"
+    cfg = _cfg("engine.chunk_size=30", f"engine.checkpoint_dir={ckpt}")
+    Pipeline(cfg).run(feedback_file)
+    for folder in sorted(ckpt.glob("chunk-*"))[:2]:
+        path = folder / "segments.parquet"
+        old = ckpt_module._from_parquet(path)
+        assert "kind" in old
+        ckpt_module._to_parquet(old.drop(columns="kind"), path)
+    _same(Pipeline(cfg).run(feedback_file), whole)

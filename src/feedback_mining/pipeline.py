@@ -286,15 +286,22 @@ def _attach_themes(rows: _Rows, model: ThemeModel, theme_ids: np.ndarray,
     labels = dict(zip(model.themes_["theme_id"], model.themes_["label"], strict=True))
     parents = dict(zip(model.themes_["theme_id"], model.themes_["parent_id"], strict=True))
     # embed_key only says which text was embedded for a chunk's near-duplicates
-    segments = rows.segments.drop(columns=["assigned", "embed_key"], errors="ignore")
+    segments = rows.segments.drop(columns=["assigned", "embed_key", "kind"], errors="ignore")
     sentiment = segments["sentiment"].to_numpy(dtype=float)
+    # the kinds read in the chunks; a chunk from an older checkpoint has none yet
+    kinds = rows.segments["kind"].to_numpy(dtype=object).copy() if "kind" in rows.segments \
+        else np.full(len(segments), None, dtype=object)
+    missing = np.flatnonzero(pd.isna(kinds))
+    if len(missing):
+        texts = segments["text"].to_numpy(dtype=object)
+        kinds[missing] = mention_kinds(texts[missing].tolist(), sentiment[missing], cfg.sentiment)
     segments = segments.assign(
         theme_id=theme_ids,
         theme_label=[labels.get(int(i), "(no theme)") for i in theme_ids],
         parent_id=[int(parents.get(int(i), OUTLIER)) for i in theme_ids],
         sentiment=np.round(sentiment, 4),
         polarity=polarity(sentiment, cfg.sentiment),
-        kind=mention_kinds(segments["text"].tolist(), sentiment, cfg.sentiment),
+        kind=kinds,
     )
     return segments, _attach_to_documents(rows.documents, segments, labels)
 

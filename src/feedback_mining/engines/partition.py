@@ -24,6 +24,7 @@ from ..clean import clean, duplicate_key
 from ..config import Config
 from ..embed import Embedder, make_embedder
 from ..io.readers import ATTRS_KEY
+from ..score.kinds import mention_kinds
 from ..segment import segment
 from ..sentiment import make_scorer
 from ..themes.geometry import assign, unit_rows
@@ -144,6 +145,8 @@ def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResu
     sentiment = scorer_for(spec).score(texts, embeddings if same_space else None) if texts \
         else np.zeros(0)
     segments = segments.assign(sentiment=np.asarray(sentiment, dtype=float))
+    # friction, praise or neutral: the mention's score and, where they decide, its words
+    segments["kind"] = mention_kinds(texts, segments["sentiment"].to_numpy(), cfg.sentiment)
     lap("sentiment")
     embeddings = in_context(embeddings, segments["doc_id"].to_numpy(),
                             cfg.segment.context)
