@@ -246,19 +246,18 @@ def test_worker_processes_are_used_where_the_per_row_work_is_single_threaded(mon
     from feedback_mining.pipeline import _worker_config
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
-    fast_cfg = fm.Config().with_overrides(["engine.fast_path_embed=static-feedback"])
-    fast = _worker_config(fast_cfg, fm.embed.make_embedder(
-        fm.config.EmbedConfig(model="static-feedback")), True)
-    assert _processes(fast, None, 1_000_000) == 4  # one per core, at most 4
-    assert _processes(fast, None, 100) == 1  # one chunk: nothing to share
-    assert _processes(fast, fm.embed.HashingEmbedder(), 1_000_000) == 1  # a caller's object
+    static = fm.embed.make_embedder(fm.config.EmbedConfig(model="static-feedback"))
+    minilm = fm.embed.make_embedder(fm.config.EmbedConfig())
+    fast = _worker_config(fm.Config(), static, True)
+    assert _processes(fast, static, 1_000_000) == 4  # one per core, at most 4
+    assert _processes(fast, static, 100) == 1  # one chunk: nothing to share
+    assert _processes(fast, static, 1_000_000, given=True) == 1  # a caller's object
     # the default path's encoders already use every core
-    default = _worker_config(fm.Config(), fm.embed.make_embedder(fm.config.EmbedConfig()),
-                             False)
-    assert _processes(default, None, 1_000_000) == 1
-    set_by_user = _worker_config(fm.Config().with_overrides(["engine.processes=3"]),
-                                 fm.embed.make_embedder(fm.config.EmbedConfig()), False)
-    assert _processes(set_by_user, None, 1_000_000) == 3
+    default = _worker_config(fm.Config(), minilm, False)
+    assert _processes(default, minilm, 1_000_000) == 1
+    set_by_user = _worker_config(fm.Config().with_overrides(["engine.processes=3"]), minilm,
+                                 False)
+    assert _processes(set_by_user, minilm, 1_000_000) == 3
 
 
 class _DyingEmbedder(fm.embed.HashingEmbedder):

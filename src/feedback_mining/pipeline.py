@@ -165,7 +165,8 @@ class Pipeline:
             key = f"{chunks.fingerprint}|{spec.config}|{embedder.name}|" + (
                 "" if spec.centroids is None else str(spec.centroids.sum()))
             checkpoint = Checkpoint(eng.checkpoint_dir, hashlib.sha256(key.encode()).hexdigest())
-        processes = choose_processes(run_cfg, self.embedder, chunks.n_rows) \
+        processes = choose_processes(run_cfg, embedder, chunks.n_rows,
+                                     given=self.embedder is not None) \
             if eng.name == "local" else 1
         parts = ENGINES[eng.name](chunks, spec, checkpoint=checkpoint, progress=eng.progress,
                                   scheduler=eng.scheduler, n_workers=eng.n_workers,
@@ -201,14 +202,14 @@ class Pipeline:
                     len(texts), limit, replace=False))
             fitted_on = len(idx)
             sample_texts = [texts[i] for i in idx]
+            counts = None if rows.phrases is None else rows.phrases.rows(idx)
             if fast and eng.fast_clusterer == "kmeans":
                 fit_kmeans_model(sample_texts, embeddings[idx], n_themes=eng.fast_n_themes,
-                                 model=model, counts=None if rows.phrases is None
-                                 else rows.phrases.rows(idx))
+                                 model=model, counts=counts)
                 clusterer = "MiniBatchKMeans"
                 theme_ids = predict_in_blocks(model, embeddings)
             else:
-                model.fit(sample_texts, embeddings[idx], encode=embedder.encode)
+                model.fit(sample_texts, embeddings[idx], encode=embedder.encode, counts=counts)
                 theme_ids = model.labels_
                 if fitted_on < len(texts):
                     theme_ids = join_by_neighbors(model.labels_, embeddings, idx,

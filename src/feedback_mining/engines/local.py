@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from ..config import Config
-from ..embed import Embedder
+from ..embed import Embedder, StaticEmbedder
 from ..errors import WorkerError
 from .checkpoint import Checkpoint
 from .partition import PartitionResult, PartitionSpec, preload_libraries, process_partition
@@ -39,17 +39,17 @@ def progress_bar(chunks: Chunks, enabled: bool, desc: str):
                 dynamic_ncols=True, leave=False)
 
 
-def choose_processes(run_cfg: Config, embedder: Embedder | None, n_rows: int) -> int:
+def choose_processes(run_cfg: Config, embedder: Embedder, n_rows: int, *,
+                     given: bool = False) -> int:
     """The local engine's worker processes: ``engine.processes``, or with 0 one per CPU core
     (at most 4) where the per-row stages are single-threaded Python (the fast path's static
-    embeddings and VADER) and there are two chunks or more; one otherwise."""
+    embeddings and VADER) and there are two chunks or more; one otherwise.  ``embedder`` is
+    the run's; ``given``: it is an object the caller passed (kept in this process)."""
     eng = run_cfg.engine
     if eng.processes:
         return eng.processes
-    model = run_cfg.embed.model
-    single_threaded = (embedder is None and run_cfg.sentiment.method == "vader"
-                       and (model in ("static", "static-feedback")
-                            or model.startswith("static:")))
+    single_threaded = isinstance(embedder, StaticEmbedder) and not given \
+        and run_cfg.sentiment.method == "vader"
     if not single_threaded or n_rows <= eng.chunk_size:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -95,14 +95,14 @@ def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | N
     results: list[PartitionResult] = []
     resumed = 0
     pool = _pool(processes) if processes > 1 else None
-    pending: deque = deque()  # (k, rows, future or result), in input order
+    pending: deque = deque()  # (k, rows, future, read from the checkpoint), in input order
     if pool is not None:
         log.info("local engine: %d worker processes", processes)
     try:
         with progress_bar(chunks, progress, "clean, embed, sentiment, assign") as bar:
             def collect() -> None:
-                k, rows, item, stored = pending.popleft()
-                part = _result(item, k, checkpoint) if isinstance(item, Future) else item
+                k, rows, future, stored = pending.popleft()
+                part = _result(future, k, checkpoint)
                 if checkpoint is not None and not stored:
                     checkpoint.save(k, part)
                 results.append(part)
@@ -111,17 +111,16 @@ def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | N
                     after_chunk(k)
 
             for k, frame in enumerate(chunks):
-                if checkpoint is not None and checkpoint.has(k):
-                    pending.append((k, len(frame), checkpoint.load(k), True))
-                    resumed += 1
-                elif pool is None:
-                    pending.append((k, len(frame), process_partition(frame, spec), False))
+                stored = checkpoint is not None and checkpoint.has(k)
+                if stored or pool is None:
+                    future: Future = Future()
+                    future.set_result(checkpoint.load(k) if stored
+                                      else process_partition(frame, spec))
+                    resumed += stored
                 else:
-                    pending.append((k, len(frame), pool.submit(process_partition, frame, spec),
-                                    False))
-                while pending and (pool is None or len(pending) > 2 * processes
-                                   or not isinstance(pending[0][2], Future)
-                                   or pending[0][2].done()):
+                    future = pool.submit(process_partition, frame, spec)
+                pending.append((k, len(frame), future, stored))
+                while pending and (len(pending) > 2 * processes or pending[0][2].done()):
                     collect()
             while pending:
                 collect()

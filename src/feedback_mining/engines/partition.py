@@ -148,13 +148,13 @@ def process_partition(frame: pd.DataFrame, spec: PartitionSpec) -> PartitionResu
     # friction, praise or neutral: the mention's score and, where they decide, its words
     segments["kind"] = mention_kinds(texts, segments["sentiment"].to_numpy(), cfg.sentiment)
     lap("sentiment")
+    # what the theme and score stages read of each mention, counted in the worker
+    phrases = PhraseCounts(segments["text"].astype(str).tolist())
+    lap("key phrases")
     embeddings = in_context(embeddings, segments["doc_id"].to_numpy(),
                             cfg.segment.context)
     if spec.centroids is not None:
         segments["assigned"] = assign(embeddings, spec.centroids, spec.theme_ids, spec.threshold)
-    # what the theme and score stages read of each mention, counted in the worker
-    phrases = PhraseCounts(segments["text"].astype(str).tolist())
-    lap("key phrases")
     return PartitionResult(documents=documents, segments=segments,
                            embeddings=np.asarray(embeddings, dtype=np.float32), stats=stats,
                            phrases=phrases)

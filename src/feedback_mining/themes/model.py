@@ -151,11 +151,12 @@ class ThemeModel(ThemeEditsMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
     def fit(self, texts: Sequence[str], embeddings: np.ndarray, *,
-            encode=None) -> ThemeModel:
+            encode=None, counts: PhraseCounts | None = None) -> ThemeModel:
         """Find themes in ``texts`` with their ``embeddings`` (rows of unit length).
 
         ``encode`` (an embedder's ``encode``) embeds the taxonomy's phrases; it is needed
         only when ``taxonomy`` is set, and must be the embedder that made ``embeddings``.
+        ``counts``: the key phrases of ``texts``, when they were counted before.
         """
         texts = [str(t) for t in texts]
         embeddings = _check_embeddings(texts, embeddings)
@@ -186,7 +187,7 @@ class ThemeModel(ThemeEditsMixin, BaseEstimator):
         names = {int(renumbered[np.flatnonzero(labels == old)[0]]): name
                  for old, name in names.items() if (labels == old).any()}
         self.labels_ = renumbered
-        self.describe(texts, embeddings, renumbered, names)
+        self.describe(texts, embeddings, renumbered, names, counts=counts)
         return self
 
     def fit_predict(self, texts: Sequence[str], embeddings: np.ndarray, *,
