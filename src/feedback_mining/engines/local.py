@@ -70,17 +70,14 @@ def _leave_interrupts_to_the_main_process() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _result(future: Future, k: int, checkpoint: Checkpoint | None) -> PartitionResult:
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        keep = "" if checkpoint is not None else (
-            "; --checkpoint-dir keeps the finished chunks of a run that stops")
-        raise WorkerError(
-            f"local engine: expected worker processes to finish every chunk, found the one "
-            f"with chunk {k} (0-based, of engine.chunk_size rows) stopped, most likely killed "
-            "for lack of memory. Run again with engine.processes=1 or a smaller "
-            f"engine.chunk_size{keep}.") from None
+def _worker_error(k: int, checkpoint: Checkpoint | None) -> WorkerError:
+    keep = "" if checkpoint is not None else (
+        "; --checkpoint-dir keeps the finished chunks of a run that stops")
+    return WorkerError(
+        f"local engine: expected worker processes to finish every chunk, found the one "
+        f"with chunk {k} (0-based, of engine.chunk_size rows) stopped, most likely killed "
+        "for lack of memory. Run again with engine.processes=1 or a smaller "
+        f"engine.chunk_size{keep}.")
 
 
 def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | None = None,
@@ -101,8 +98,9 @@ def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | N
     try:
         with progress_bar(chunks, progress, "clean, embed, sentiment, assign") as bar:
             def collect() -> None:
-                k, rows, future, stored = pending.popleft()
-                part = _result(future, k, checkpoint)
+                k, rows, future, stored = pending[0]
+                part = future.result()  # a broken pool's error names pending[0]'s chunk
+                pending.popleft()
                 if checkpoint is not None and not stored:
                     checkpoint.save(k, part)
                 results.append(part)
@@ -124,12 +122,12 @@ def run_local(chunks: Chunks, spec: PartitionSpec, *, checkpoint: Checkpoint | N
                     collect()
             while pending:
                 collect()
-    except BaseException:
-        # stopped (Ctrl-C, an error): the workers' chunks in flight are not waited for
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            proc.terminate()
-        raise
+    except BrokenProcessPool:  # from a result, or from submitting once the pool broke
+        raise _worker_error(pending[0][0] if pending else k, checkpoint) from None
     finally:
+        # stopped (Ctrl-C, an error): the chunks not started are dropped and the ones in
+        # flight finish first.  Killing a worker instead can cut its result in half on the
+        # pipe and leave the pool waiting for the rest for ever.
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     if resumed:
