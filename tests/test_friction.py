@@ -366,3 +366,50 @@ def test_key_phrases_never_join_the_end_of_one_mention_to_the_next():
     liked = [t for t, m in zip(texts, mask, strict=True) if m]
     assert theme_keywords(liked, groups[mask], [1], 20, counts=counts.rows(mask)) == \
         theme_keywords(liked, groups[mask], [1], 20)
+
+
+VENTING = [
+    "worst experience ever, terrible",
+    "terrible, awful, never again",
+    "so disappointing, what a joke",
+    "horrible experience, will never use it again",
+]
+COURIER = [
+    "the courier left my parcel in the rain",
+    "courier threw the parcel over the fence",
+    "the courier never rang the doorbell, parcel left outside",
+    "parcel dumped at the door by the courier",
+]
+
+
+def test_complaints_that_name_no_cause_rank_below_those_that_do():
+    rng = random.Random(3)
+    rows = [rng.choice(VENTING) + rng.choice(["", ".", "!"]) for _ in range(70)]
+    rows += [rng.choice(COMPLAINTS) + rng.choice(["", ".", "!"]) for _ in range(30)]
+    rows += [rng.choice(COURIER) + rng.choice(["", ".", "!"]) for _ in range(30)]
+    result = _run(_frame(rows))
+    themes = result.themes.set_index("label")
+    # venting is the largest and most negative group, yet it names nothing to fix
+    assert "General dissatisfaction" in themes.index, list(themes.index)
+    general = themes.loc["General dissatisfaction"]
+    assert bool(general["general"]) and general["verbatims"] >= 60
+    named = result.themes[~result.themes["low_volume"] & ~result.themes["general"]]
+    assert len(named) >= 2
+    assert general["rank"] > named["rank"].max()
+    assert any("refund" in label.lower() for label in named["label"])
+    assert any("courier" in label.lower() or "parcel" in label.lower()
+               for label in named["label"])
+    # its quotes are the venting, and the specific rows quote none of it
+    assert all(not any(w in q for w in ("refund", "courier", "parcel"))
+               for q in general["negative_examples"])
+    for quotes in named["negative_examples"]:
+        assert not any("worst" in q or "joke" in q for q in quotes)
+
+
+def test_names_cause_tells_feelings_from_causes():
+    from feedback_mining.themes.cause import names_cause
+
+    assert not names_cause("Worst service ever!!")
+    assert not names_cause("This happened again, unbelievable")
+    assert names_cause("My refund never arrived")
+    assert names_cause("The driver was rude")  # a word of feeling that states a problem

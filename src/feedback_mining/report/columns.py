@@ -48,6 +48,9 @@ COLUMNS: dict[str, ColumnInfo] = {
     "share": ColumnInfo("Share of verbatims", "|T| / N: share of all kept verbatims that "
                         "mention the theme", PCT),
     "low_volume": ColumnInfo("Too few to judge", "mentions < score.min_mentions", None),
+    "general": ColumnInfo("No cause named", "A third or more of the theme's mentions say how "
+                          "customers feel, not about what: ranked below the themes that name "
+                          "a cause", None),
     # sentiment
     "sentiment_mean": ColumnInfo("Mean sentiment", "Mean sentiment of the theme's mentions "
                                  "(-1 negative to +1 positive)", "+0.00;-0.00;0.00"),

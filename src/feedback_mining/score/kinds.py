@@ -20,36 +20,17 @@ praise mentions only (see docs/metrics.md, "Friction and praise").
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..config import SentimentConfig
+from ..themes.cause import STATED_PROBLEM, vader_lexicon
 
 FRICTION, PRAISE, NEUTRAL = "friction", "praise", "neutral"
 KINDS = (FRICTION, PRAISE, NEUTRAL)
 
-# What a label should say: a problem in words (a negation, a word of failure, waiting or
-# error, a price, "too" + an adjective), not how bad it felt ("worst", "terrible"): the
-# PhraseLabeler of friction rows prefers phrases that match it.
-STATED_PROBLEM = re.compile(
-    r"(?ix)\b(?:"
-    r"not|never|no|nor|nothing|nobody|none|neither|cannot|cant|can't|couldn'?t|won'?t|"
-    r"wouldn'?t|didn'?t|doesn'?t|don'?t|isn'?t|wasn'?t|weren'?t|aren'?t|haven'?t|hasn'?t|"
-    r"hadn'?t|shouldn'?t|unable|without|"
-    r"still|yet|waiting|waited|wait|delay(?:ed|s)?|late|later|overdue|slow|"
-    r"wrong|missing|lost|broken|broke|damaged|defective|faulty|torn|ripped|stained|leak(?:ed|ing)?|"
-    r"cold|spilt|spilled|stuck|fail(?:ed|s|ure|ing)?|error|bug(?:gy)?|crash(?:ed|es|ing)?|"
-    r"declined|rejected|refused|denied|cancel(?:l?ed|ling|lation)?|charged|overcharged|"
-    r"double|twice|again|issue|issues|problem|problems|complain(?:t|ts|ed)?|"
-    r"rude|flimsy|thin|"
-    r"itchy|scratchy|unreturnable|expensive|overpriced|pricey|costly|hidden|high|higher|"
-    r"increase[ds]?|hike[ds]?|unresponsive|unhelpful|"
-    r"too\s+(?:small|big|large|long|short|tight|loose|wide|narrow|much|expensive|late|slow)"
-    r")\b"
-)
 PRAISE_SURE = 0.5
 
 
@@ -70,16 +51,10 @@ def reads_as_praise(phrase: str) -> bool:
     """
     if STATED_PROBLEM.search(phrase):
         return False
-    lexicon = _vader_lexicon()
+    lexicon = vader_lexicon()
     valences = [lexicon.get(w, 0.0) for w in re.findall(r"[a-z']+", phrase.casefold())]
     return bool(valences) and max(valences) >= PRAISE_VALENCE and min(valences) >= 0
 
-
-@functools.cache
-def _vader_lexicon() -> dict[str, float]:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer().lexicon
 
 # What makes a mention the sentiment model scores as neutral a problem report: narrower
 # than the words above, because a neutral "I was not in the market for a blazer" or "it's

@@ -31,6 +31,9 @@ from ..themes.labels import GENERIC, STOP, PhraseLabeler, dedupe_labels, is_frag
 from .kinds import FRICTION, PRAISE, STATED_PROBLEM, reads_as_praise
 
 OUTLIER = -1
+# The top-level rows of the general themes (mentions that name no cause, themes.cause):
+# how they read in each table.
+GENERAL_NAMES = {FRICTION: "General dissatisfaction", PRAISE: "General praise"}
 # What a friction row named only by a topic is about ("Dress" -> "Dress issues"); such a name
 # does not state a problem, though "issues" is a problem word.
 TOPIC_SUFFIX = "issues"
@@ -73,6 +76,9 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
     children: dict[int, list[int]] = {}
     for t, p in parent.items():
         children.setdefault(int(p), []).append(int(t))
+    general = dict(zip(model_themes["theme_id"].astype(int),
+                       model_themes.get("general", pd.Series(False, index=model_themes.index))
+                       .fillna(False).astype(bool), strict=True))
     out: dict[tuple[str, str], pd.DataFrame] = {}
     extra: dict[str, object] = {}
     kinds = segments["kind"].to_numpy()
@@ -108,15 +114,23 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
             if level == "detail":
                 ranked["is_new"] = ranked["theme_id"].map(is_new).astype(bool)
                 ranked["parent_id"] = ranked["theme_id"].map(parent).astype("Int64")
+                ranked["general"] = [general.get(int(t), False) for t in ranked["theme_id"]]
             else:
                 ranked["is_new"] = [any(is_new.get(c, True) for c in children.get(int(p), []))
                                     for p in ranked["theme_id"]]
+                ranked["general"] = [bool(children.get(int(p))) and all(
+                    general.get(c, False) for c in children[int(p)]) for p in ranked["theme_id"]]
+            if kind == FRICTION:
+                ranked = _general_last(ranked)
             out[(kind, level)] = ranked
             if kind == FRICTION and level == "top":
                 extra = {"theme_segments": scores.theme_segments, "trend": scores.trend}
     for kind in (FRICTION, PRAISE):
-        _name_parents(out[(kind, "top")], out[(kind, "detail")], fixed_parent_labels,
+        top = out[(kind, "top")]
+        _name_parents(top, out[(kind, "detail")], fixed_parent_labels,
                       known=fixed_labels, cue=STATED_PROBLEM if kind == FRICTION else None)
+        named = top["theme_id"].astype(int).isin(list(fixed_parent_labels))
+        top.loc[top["general"] & ~named, "label"] = GENERAL_NAMES[kind]
     _dedupe(out)
     for kind in (FRICTION, PRAISE):
         top = out[(kind, "top")].set_index("theme_id")["label"].to_dict()
@@ -212,6 +226,18 @@ def _clearer_first(order: np.ndarray, sentiment: np.ndarray | None,
         cut = np.median(sentiment[negative])
         negative.sort(key=lambda i: bool(sentiment[i] > cut))  # stable: typical order kept
     return negative
+
+
+def _general_last(table: pd.DataFrame) -> pd.DataFrame:
+    """The friction ranking with the general rows (they name no cause) below the rows that
+    name one, and above the rows too small to judge; the order is otherwise kept."""
+    if not table["general"].any():
+        return table
+    table = table.assign(_tier=table["low_volume"].astype(int) * 2
+                         + table["general"].astype(int))
+    table = table.sort_values("_tier", kind="mergesort").drop(columns="_tier")
+    table["rank"] = np.arange(1, len(table) + 1)
+    return table.reset_index(drop=True)
 
 
 def _rank_by_volume(table: pd.DataFrame) -> pd.DataFrame:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .cause import general_themes
 from .geometry import OUTLIER, centroids, representative
 from .hierarchy import choose_parents
 from .keywords import PhraseCounts, theme_keywords
 from .labels import dedupe_labels
 
 THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "examples", "is_new", "parent_id",
-                 "parent_label"]
+                 "parent_label", "general"]
+# The name of the parent of the general themes (those that name no cause, :mod:`.cause`);
+# the friction and praise tables name it after their own mentions (score.views).
+GENERAL_LABEL = "General comments"
 
 
 def describe_themes(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *,
@@ -51,8 +55,12 @@ def describe_themes(texts: list[str], embeddings: np.ndarray, labels: np.ndarray
         new = frame["is_new"].to_numpy()
         deduped = dedupe_labels(frame["label"].tolist(), frame["keywords"].tolist())
         frame["label"] = np.where(new, deduped, frame["label"])  # known names stay as given
+    # a known theme is named by a person: never a general one
+    frame["general"] = general_themes(texts, labels, ids) & frame["is_new"].to_numpy(bool) \
+        if ids else np.zeros(0, dtype=bool)
     parents = choose_parents(cents, frame["size"].to_numpy(), n_parents=n_parents,
-                             low=top_min, high=top_max) \
+                             low=top_min, high=top_max,
+                             general=frame["general"].to_numpy(bool)) \
         if ids and n_parents != 0 else None
     return cents, _with_parents(frame, texts, labels, n_keywords, parents, labeler, counts)
 
@@ -64,7 +72,8 @@ def _with_parents(frame: pd.DataFrame, texts: list[str], labels: np.ndarray,
     ids = frame["theme_id"].tolist()
     if not ids:
         return frame.assign(parent_id=pd.Series(dtype=int),
-                            parent_label=pd.Series(dtype=object))
+                            parent_label=pd.Series(dtype=object),
+                            general=pd.Series(dtype=bool))[THEME_COLUMNS]
     if parents is None:
         frame["parent_id"] = frame["theme_id"].astype(int)
         frame["parent_label"] = frame["label"]
@@ -76,7 +85,9 @@ def _with_parents(frame: pd.DataFrame, texts: list[str], labels: np.ndarray,
     names = []
     for p in pids:
         children = frame[parents == p]
-        if len(children) == 1:
+        if children["general"].all() and len(children) < len(frame):
+            names.append(GENERAL_LABEL)
+        elif len(children) == 1:
             names.append(children["label"].iloc[0])
         else:
             members = np.flatnonzero(text_parent == p)

@@ -174,10 +174,30 @@ def small_theme_merges(centroids: np.ndarray, sizes: np.ndarray, parents: np.nda
 
 
 def choose_parents(centroids: np.ndarray, sizes: np.ndarray, *, n_parents: int | None,
-                   low: int = 8, high: int = 25) -> np.ndarray:
+                   low: int = 8, high: int = 25, general: np.ndarray | None = None
+                   ) -> np.ndarray:
     """Parent of each theme (row of ``centroids``): ``n_parents`` of them, or, with
     ``None``, as many as the data support between ``low`` and ``high``
-    (:func:`auto_parent_groups`)."""
+    (:func:`auto_parent_groups`).
+
+    With ``None`` and ``general`` (per theme: it names no cause, :mod:`.cause`), the tree is
+    cut with room for one more parent (at most ``high - 1``), then the general themes leave
+    their parents for one of their own, so the bounds still hold.  A parent of general and
+    specific themes reads as a cause it is not ("Waste of time" over "Try again later" and
+    "Bad experience"), and several parents of general themes are one row of "General
+    dissatisfaction" said several ways.
+
+    >>> cents = np.eye(4)[[0, 0, 1, 1, 2, 3]] + 0.01 * np.arange(6)[:, None]
+    >>> choose_parents(cents, np.array([9, 8, 7, 6, 2, 1]), n_parents=None, low=2, high=3,
+    ...                general=np.array([False, False, False, False, True, True])).tolist()
+    [0, 0, 1, 1, 2, 2]
+    """
     if n_parents is not None:
         return parent_groups(centroids, sizes, int(n_parents))
-    return auto_parent_groups(centroids, sizes, low=int(low), high=int(high))
+    general = np.zeros(len(centroids), dtype=bool) if general is None \
+        else np.asarray(general, dtype=bool)
+    if not general.any() or general.all():
+        return auto_parent_groups(centroids, sizes, low=int(low), high=int(high))
+    out = auto_parent_groups(centroids, sizes, low=int(low), high=max(1, int(high) - 1))
+    out[general] = out.max() + 1
+    return _by_size(out, sizes)

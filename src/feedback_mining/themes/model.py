@@ -396,6 +396,8 @@ class ThemeModel(ThemeEditsMixin, BaseEstimator):
             themes["is_new"] = True
             themes["parent_id"] = themes["theme_id"]
             themes["parent_label"] = themes["label"]
+        if "general" not in themes:  # written before general themes were told apart
+            themes["general"] = False
         model.themes_ = themes.reindex(columns=THEME_COLUMNS)
         model.edits_ = list(meta.get("edits", []))
         for key in ("embedding_model", "next_theme_id", "history"):
