@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--since", default="2019-01-01")
     parser.add_argument("--n", type=int, default=0, help="seeded sample size (0: all)")
     parser.add_argument("--quotes", type=int, default=10)
+    parser.add_argument("--set", dest="settings", action="append", default=[],
+                        metavar="KEY=VALUE", help="a setting other than the default (to compare)")
     args = parser.parse_args(argv)
     path = args.data / "sg_food_delivery_app_reviews" / "reviews.csv.gz"
     if not path.exists():
@@ -53,8 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     data = fm.load(frame, text="review", id="id", score="rating", score_type="csat",
                    date="date", segments=["app"])
     start = time.perf_counter()
-    result = fm.Pipeline(fm.Config(), embedder=CachedEmbedder()).run(data)
-    print(f"{len(frame)} reviews since {args.since}; default settings; "
+    cfg = fm.Config().with_overrides(args.settings)
+    result = fm.Pipeline(cfg, embedder=CachedEmbedder()).run(data)
+    print(f"{len(frame)} reviews since {args.since}; "
+          f"{'settings: ' + ', '.join(args.settings) if args.settings else 'default settings'}; "
           f"{time.perf_counter() - start:.0f} s")
     print(result.summary_text())
     themes, mentions = result.themes, result.mentions

@@ -33,7 +33,8 @@ from .kinds import FRICTION, PRAISE, STATED_PROBLEM, reads_as_praise
 OUTLIER = -1
 # The top-level rows of the general themes (mentions that name no cause, themes.cause):
 # how they read in each table.
-GENERAL_NAMES = {FRICTION: "General dissatisfaction", PRAISE: "General praise"}
+GENERAL_NAMES = {FRICTION: "General dissatisfaction (no cause named)",
+                 PRAISE: "General praise (no cause named)"}
 # What a friction row named only by a topic is about ("Dress" -> "Dress issues"); such a name
 # does not state a problem, though "issues" is a problem word.
 TOPIC_SUFFIX = "issues"

@@ -13,8 +13,8 @@ word of evaluation that states a problem ("broken", "rude", "missing", see
 :data:`STATED_PROBLEM`) names one.  A theme is a **general** theme when at least
 :data:`GENERAL_SHARE` of its mentions name no cause (:func:`general_themes`); the theme model
 groups the general themes under one parent (``themes.hierarchy``), and the friction ranking
-names it "General dissatisfaction" and ranks it below the rows that name a cause
-(docs/metrics.md, "General comments").
+names it "General dissatisfaction (no cause named)" and ranks it below the rows that name
+a cause (docs/metrics.md, "General comments").
 """
 
 from __future__ import annotations
