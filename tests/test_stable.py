@@ -109,6 +109,17 @@ def test_second_run_keeps_known_ids_and_reports_the_new_theme(fitted):
         assert kept[tid] == label
     assert second.model.history_[-1]["new"] == changes["new"]
     assert "new themes:" in second.summary_text()
+    # the new theme is a row of its own, flagged new; it is counted in no known row
+    parents = dict(zip(second.model.themes_["theme_id"], second.model.themes_["parent_id"],
+                       strict=True))
+    known_parents = set(first.model.themes_["parent_id"])
+    assert all(parents[t] not in known_parents for t in new_ids), parents
+    rows = second.themes.set_index("theme_id")
+    crash_row = parents[_majority(second, shifted)["crash"]]
+    assert crash_row in rows.index and bool(rows.loc[crash_row, "is_new"])
+    assert not rows.loc[list(known_parents & set(rows.index)), "is_new"].any()
+    crash = second.mentions["text"].str.contains("crash")
+    assert not second.mentions.loc[crash, "parent_id"].isin(list(known_parents)).any()
 
 
 def test_renamed_labels_survive_a_rerun(fitted, tmp_path):

@@ -157,6 +157,8 @@ def update_model(model: ThemeModel, texts: Sequence[str], embeddings: np.ndarray
     changes = ThemeChanges()
 
     updated = _copy(model)
+    # every theme the saved model had is a known one; only the themes added below are new
+    updated.themes_["is_new"] = False
     next_id = next_theme_id(model)
     fresh_labels, idx = _fresh_fit(model, texts, embeddings, sample_size)
 
@@ -264,9 +266,32 @@ def _add_themes(model: ThemeModel, texts: list[str], embeddings: np.ndarray,
     described = helper.describe(sub_texts, embeddings[keep], labels[keep]).themes_
     taken = set(model.themes_["label"])
     described["label"] = [_unique_label(lbl, taken) for lbl in described["label"]]
+    _new_parents(model, described, np.vstack(centroids))
     model.themes_ = pd.concat([model.themes_, described], ignore_index=True)
     model.centroids_ = np.vstack([model.centroids_, np.vstack(centroids)]).astype(np.float32)
     return model
+
+
+def _new_parents(model: ThemeModel, described: pd.DataFrame, centroids: np.ndarray) -> None:
+    """Put the new themes (``described``, in place; ``centroids`` row i is row i's) under
+    parents: the parent of the closest known theme when their centroids are at least
+    ``model.merge_similarity`` alike, else new parents, grouped as ``describe`` grouped the
+    new themes among themselves.  ``describe`` numbers those groups from 0, the ids of the
+    known parents: taken as they were, a new theme of app crashes sat under a known parent
+    "Too small" and was counted in its row."""
+    known = model.themes_
+    first = int(known["parent_id"].max()) + 1 if len(known) else 0
+    local = described["parent_id"].astype(int).to_numpy()
+    parents = first + np.searchsorted(np.unique(local), local)
+    labels = described["parent_label"].astype(str).tolist()
+    if len(known) and len(model.centroids_):
+        sims = centroids @ np.asarray(model.centroids_, dtype=np.float32).T
+        for i, j in enumerate(sims.argmax(axis=1).tolist()):
+            if sims[i, j] >= float(model.merge_similarity):
+                parents[i] = int(known["parent_id"].iloc[j])
+                labels[i] = str(known["parent_label"].iloc[j])
+    described["parent_id"] = parents
+    described["parent_label"] = labels
 
 
 def _unique_label(label: str, taken: set[str]) -> str:
