@@ -414,3 +414,25 @@ def test_names_cause_tells_feelings_from_causes():
     assert not names_cause("This happened again, unbelievable")
     assert names_cause("My refund never arrived")
     assert names_cause("The driver was rude")  # a word of feeling that states a problem
+
+
+def test_a_new_theme_that_names_no_cause_joins_the_general_row_of_a_saved_model():
+    rng = random.Random(4)
+
+    def rows(groups, n=30):
+        return [rng.choice(g) + rng.choice(["", ".", "!"]) for g in groups for _ in range(n)]
+
+    first = _run(_frame(rows([VENTING, COMPLAINTS, COURIER])))
+    general = first.model.themes_[first.model.themes_["general"]]
+    assert len(general), "the venting should form a general theme"
+    cfg = fm.Config().with_overrides(FAST)
+    fresh = ["so sad and upset, unbelievable", "sad, upset, simply unbelievable",
+             "unbelievable, so upset and sad", "upset and sad, unbelievable"]
+    second = fm.Pipeline(cfg, model=first.model).run(
+        fm.load(_frame(rows([COMPLAINTS, COURIER, fresh])), text="text", id="id"))
+    new = second.model.themes_[second.model.themes_["is_new"]]
+    assert len(new) and new["general"].any(), second.model.themes_
+    home = set(general["parent_id"])
+    assert set(new.loc[new["general"], "parent_id"]) <= home
+    label = second.themes.set_index("theme_id").loc[list(home), "label"]
+    assert (label == "General dissatisfaction (no cause named)").all()

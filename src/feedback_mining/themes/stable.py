@@ -276,7 +276,8 @@ def _new_parents(model: ThemeModel, described: pd.DataFrame, centroids: np.ndarr
     """Put the new themes (``described``, in place; ``centroids`` row i is row i's) under
     parents: the parent of the closest known theme when their centroids are at least
     ``model.merge_similarity`` alike, else new parents, grouped as ``describe`` grouped the
-    new themes among themselves.  ``describe`` numbers those groups from 0, the ids of the
+    new themes among themselves; a new general theme (:mod:`.cause`) joins the known parent
+    of general themes, when there is one.  ``describe`` numbers those groups from 0, the ids of the
     known parents: taken as they were, a new theme of app crashes sat under a known parent
     "Too small" and was counted in its row."""
     known = model.themes_
@@ -290,6 +291,14 @@ def _new_parents(model: ThemeModel, described: pd.DataFrame, centroids: np.ndarr
             if sims[i, j] >= float(model.merge_similarity):
                 parents[i] = int(known["parent_id"].iloc[j])
                 labels[i] = str(known["parent_label"].iloc[j])
+    # a new general theme (it names no cause) joins the known parent of general themes
+    general = known.get("general", pd.Series(False, index=known.index)).fillna(False)
+    by_parent = general.astype(bool).groupby(known["parent_id"]).all()
+    if by_parent.any() and "general" in described:
+        home = int(by_parent[by_parent].index[0])
+        label = str(known.loc[known["parent_id"] == home, "parent_label"].iloc[0])
+        for i in np.flatnonzero(described["general"].fillna(False).to_numpy(bool)).tolist():
+            parents[i], labels[i] = home, label
     described["parent_id"] = parents
     described["parent_label"] = labels
 
