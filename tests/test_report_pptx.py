@@ -181,6 +181,23 @@ def test_metric_columns_from_scoring_show_when_present(tmp_path):
     assert ">Impact<" in page and ">Trend<" in page
 
 
+def test_the_table_says_which_themes_are_known_and_which_new(tmp_path):
+    result = sample_result()
+    assert "Origin" not in [c.text_frame.text for c in  # a plain run: every theme is new
+                            _table_slides(Presentation(str(result.to_pptx(
+                                tmp_path / "plain.pptx", top_themes=1))))[0][1].rows[0].cells]
+    n = len(result.themes)
+    result.themes["is_new"] = [i % 3 == 0 for i in range(n)]  # a saved model's run
+    prs = Presentation(str(result.to_pptx(tmp_path / "m.pptx", top_themes=1)))
+    (_, table), = _table_slides(prs)
+    header = [c.text_frame.text for c in table.rows[0].cells]
+    assert header[:3] == ["#", "Theme", "Origin"]
+    origin = [row.cells[2].text_frame.text for row in list(table.rows)[1:]]
+    assert origin == ["new" if i % 3 == 0 else "known" for i in range(n)]
+    page = result.to_html(tmp_path / "m.html").read_text(encoding="utf-8")
+    assert ">Origin<" in page and ">known<" in page
+
+
 def test_quotes_lead_with_the_themes_complaints():
     import pandas as pd
 

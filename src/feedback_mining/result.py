@@ -196,7 +196,7 @@ class Result:
     def contact_drivers(self) -> pd.DataFrame:
         """For transcripts, per theme: conversations mentioning it (once each), their share
         of all conversations, customer turns and turns per conversation; empty otherwise."""
-        from .report.content import contact_drivers
+        from .report.contacts import contact_drivers
 
         return contact_drivers(self)
 

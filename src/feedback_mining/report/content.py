@@ -135,19 +135,35 @@ def theme_columns(themes: pd.DataFrame) -> list[Column]:
         Column("priority", "Priority", _num("{:.1f}"), "decimal", 0.9),
     ]
     cols = [c for c in candidates if c.key in themes.columns]
+    if has_known_and_new(themes):
+        cols.insert(2, Column("_origin", "Origin", str, "text", 0.8))
     if has_trend(themes):
         cols.append(Column("_trend", "Trend", str, "text", 0.9))
     return cols
 
 
+def has_known_and_new(themes: pd.DataFrame) -> bool:
+    """Whether the table mixes known themes (a taxonomy's, a saved model's) with new ones:
+    then each row says which it is (the "Origin" column: ``known`` or ``new``)."""
+    if "is_new" not in themes.columns or themes.empty:
+        return False
+    new = themes["is_new"].fillna(True).astype(bool)
+    return bool(new.any() and not new.all())
+
+
+def cell(row: pd.Series, column: Column, alpha: float = 0.05) -> str:
+    """One cell of the theme table as text."""
+    if column.key == "_trend":
+        return trend_symbol(row, alpha)
+    if column.key == "_origin":
+        return "new" if bool(row.get("is_new", True)) else "known"
+    return column.render(row[column.key])
+
+
 def theme_rows(themes: pd.DataFrame, columns: list[Column],
                alpha: float = 0.05) -> list[list[str]]:
     """The table's cells as text, one list per theme in rank order."""
-    rows = []
-    for _, row in themes.iterrows():
-        rows.append([trend_symbol(row, alpha) if c.key == "_trend" else c.render(row[c.key])
-                     for c in columns])
-    return rows
+    return [[cell(row, c, alpha) for c in columns] for _, row in themes.iterrows()]
 
 
 # ------------------------------------------------------------------ dates and segments
@@ -308,8 +324,7 @@ def theme_figures(row: pd.Series, columns: list[Column],
     for c in columns:
         if c.key in ("rank", "label"):
             continue
-        out.append((c.header, trend_symbol(row, alpha) if c.key == "_trend"
-                    else c.render(row[c.key])))
+        out.append((c.header, cell(row, c, alpha)))
     return out
 
 
@@ -396,7 +411,8 @@ def trend_words(row: pd.Series | dict, alpha: float = 0.05) -> str:
 def theme_slide_figures(row: pd.Series, result: Result,
                         alpha: float = 0.05) -> list[tuple[str, str]]:
     """The figures of a theme slide: at most eight, the trend with its p-value."""
-    columns = [c for c in theme_columns(result.themes) if c.key != "sentiment_mean"]
+    columns = [c for c in theme_columns(result.themes) if c.key not in ("sentiment_mean",
+                                                                          "_origin")]
     out = []
     for what, value in theme_figures(row, columns, alpha):
         out.append((what, trend_words(row, alpha) if what == "Trend" else value))
@@ -432,66 +448,3 @@ def change_flag(row: pd.Series | dict) -> str:
 def min_segment_verbatims(result: Result) -> int:
     """Verbatims a segment value needs before its share is drawn (``score.segment_min_verbatims``)."""
     return int(getattr(getattr(result.config, "score", None), "segment_min_verbatims", 10) or 10)
-
-
-# ------------------------------------------------------------------ contact drivers
-def conversation_column(result: Result) -> str | None:
-    """The conversation id column when the input was transcripts (else None)."""
-    docs = result.documents
-    if "transcripts" in result.summary and "conversation" in docs.columns:
-        return "conversation"
-    return None
-
-
-def contact_drivers(result: Result) -> pd.DataFrame:
-    """For transcripts: why customers contact support, per theme.  One row per theme (rank
-    order): ``conversations`` mentioning it (a conversation counts once per theme, however
-    many of its turns raise it), ``share_conversations`` (of all conversations with a kept
-    customer turn), ``turns`` (customer turns mentioning it) and ``turns_per_conversation``
-    (how often it is raised in a conversation that raises it).  Empty without transcripts."""
-    columns = ["rank", "theme_id", "label", "conversations", "share_conversations", "turns",
-               "turns_per_conversation"]
-    conv = conversation_column(result)
-    if conv is None:
-        return pd.DataFrame(columns=columns)
-    docs = kept_documents(result)
-    pairs = pd.DataFrame({"conversation": docs[conv].astype(str).to_numpy(),
-                          "theme_id": _theme_ids(docs).to_numpy()}).explode("theme_id")
-    pairs = pairs.dropna(subset=["theme_id"]).astype({"theme_id": int})
-    n_conv = docs[conv].astype(str).nunique()
-    turns = pairs.groupby("theme_id").size()
-    convs = pairs.drop_duplicates().groupby("theme_id").size()
-    out = result.themes[["rank", "theme_id", "label"]].copy()
-    out["conversations"] = out["theme_id"].map(convs).fillna(0).astype(int)
-    out["share_conversations"] = out["conversations"] / n_conv if n_conv else float("nan")
-    out["turns"] = out["theme_id"].map(turns).fillna(0).astype(int)
-    out["turns_per_conversation"] = (out["turns"] / out["conversations"]).where(
-        out["conversations"] > 0)
-    return out.reset_index(drop=True)
-
-
-DRIVER_COLUMNS = [
-    Column("label", "Theme", str, "text"),
-    Column("conversations", "Conversations", _num("{:,.0f}"), "int"),
-    Column("share_conversations", "Share of conversations", _num("{:.1%}"), "percent"),
-    Column("turns_per_conversation", "Turns per conversation", _num("{:.1f}"), "decimal"),
-    Column("rank", "Priority rank", _num("{:.0f}"), "int"),
-]
-
-
-def contact_figures(result: Result) -> list[tuple[str, str]]:
-    """Conversations, customer turns per conversation and themes per conversation (each
-    conversation's distinct themes), for transcripts; empty otherwise."""
-    conv = conversation_column(result)
-    if conv is None:
-        return []
-    docs = kept_documents(result)
-    ids = docs[conv].astype(str)
-    n = ids.nunique()
-    if not n:
-        return []
-    themes = pd.DataFrame({"c": ids.to_numpy(), "t": _theme_ids(docs).to_numpy()}) \
-        .explode("t").dropna().drop_duplicates()
-    return [("Conversations", f"{n:,}"),
-            ("Customer turns per conversation", f"{len(docs) / n:.1f}"),
-            ("Themes per conversation", f"{len(themes) / n:.1f}")]

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..io.writers import _to_writable, atomic_write, neutralise_formulas, safe_cell
 from . import columns as COLS
+from . import contacts
 from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,7 +97,7 @@ def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
     changes = result.changes
     if not changes.empty:
         sheets["What changed"] = changes
-    drivers = C.contact_drivers(result)
+    drivers = contacts.contact_drivers(result)
     if not drivers.empty:
         sheets["Contact drivers"] = drivers
     trend = trend_wide(result)

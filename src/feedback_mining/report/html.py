@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import MissingExtraError
 from ..io.writers import atomic_write
+from . import contacts
 from . import content as C
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,13 +101,13 @@ def render_html(result: Result, *, top_themes: int = 8, n_quotes: int = 3,
                           "Verbatims of the 10 highest-priority themes", "Verbatims",
                           horizontal=True))
 
-    drivers = C.contact_drivers(result)
+    drivers = contacts.contact_drivers(result)
     if not drivers.empty:
-        figures = " · ".join(f"{k}: {v}" for k, v in C.contact_figures(result))
+        figures = " · ".join(f"{k}: {v}" for k, v in contacts.contact_figures(result))
         parts.append("<h2>Why customers contact us</h2>"
                      f"<p class='muted'>{e(figures)}. A conversation counts once per theme.</p>")
         parts.append(_table(drivers.sort_values(["conversations", "rank"],
-                                                ascending=[False, True]), C.DRIVER_COLUMNS))
+                                                ascending=[False, True]), contacts.DRIVER_COLUMNS))
     parts.append("<h2>Themes ranked by priority</h2>"
                  "<p class='muted'>Click a column header to sort.</p>")
     parts.append(_table(themes, columns, alpha))
@@ -164,7 +165,7 @@ def _table(themes: pd.DataFrame, columns: list[C.Column], alpha: float = 0.05) -
                                  strict=True):
         tds = []
         for c, text in zip(columns, cells, strict=True):
-            raw = theme.get(c.key, text) if c.key != "_trend" else text
+            raw = theme.get(c.key, text) if not c.key.startswith("_") else text
             sort = "" if raw is None or (isinstance(raw, float) and pd.isna(raw)) else raw
             cls = " class='n'" if c.key in numeric else ""
             tds.append(f"<td{cls} data-v='{e(str(sort), quote=True)}'>{e(text)}</td>")

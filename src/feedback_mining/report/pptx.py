@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..errors import input_error
 from ..io.writers import atomic_write
+from . import contacts
 from . import content as C
 from ._pptx_shapes import (
     BODY_PT,
@@ -87,7 +88,7 @@ def write_pptx(result: Result, path: str | Path, *, template: str | Path | None 
     friction = C.friction_themes(result.themes)
     deck.title_slide(result, title or "What customers are telling us")
     deck.headline_slide(result, friction)
-    drivers = C.contact_drivers(result)
+    drivers = contacts.contact_drivers(result)
     if not drivers.empty:
         deck.contact_slide(result, drivers[drivers["theme_id"].isin(friction["theme_id"])])
     deck.table_slides(result, friction.head(TABLE_ROWS), "Top friction themes, ranked by priority",
@@ -289,7 +290,7 @@ class _Deck:
         """Why customers contact support (transcripts): the themes raised in most
         conversations, a conversation counted once per theme."""
         slide = self.new_slide("Why customers contact us")
-        figures = " · ".join(f"{what}: {value}" for what, value in C.contact_figures(result))
+        figures = " · ".join(f"{what}: {value}" for what, value in contacts.contact_figures(result))
         self.text(slide, self.x(0.5), self.y(1.3), self.x(12.33), self.y(0.75),
                   [figures + ". A conversation counts once per theme, however many of its "
                    "turns raise it."], BODY_PT)
