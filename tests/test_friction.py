@@ -436,3 +436,24 @@ def test_a_new_theme_that_names_no_cause_joins_the_general_row_of_a_saved_model(
     assert set(new.loc[new["general"], "parent_id"]) <= home
     label = second.themes.set_index("theme_id").loc[list(home), "label"]
     assert (label == "General dissatisfaction (no cause named)").all()
+
+
+def test_a_saved_model_run_names_praise_rows_by_their_praise():
+    rng = random.Random(5)
+    mixed = ["the fabric is lovely, but my refund never arrived",
+             "refund still missing, the fabric was nice though"]
+    rows = [rng.choice(COMPLAINTS + mixed) + rng.choice(["", "."]) for _ in range(40)]
+    rows += [rng.choice(PRAISE) + rng.choice(["", "!"]) for _ in range(40)]
+    rows += [rng.choice(VENTING) + rng.choice(["", "!"]) for _ in range(30)]
+    rows += ["keep it up, awesome", "awesome, keep it up!"] * 15
+    first = _run(_frame(rows))
+    cfg = fm.Config().with_overrides(FAST)
+    second = fm.Pipeline(cfg, model=first.model).run(
+        fm.load(_frame(list(rows), seed=1), text="text", id="id"))
+    friction = set(second.themes["label"])
+    # the saved model's names keep naming the friction rows...
+    assert friction == set(first.themes["label"])
+    # ...but what customers like is named by the praise, never by a complaint's name
+    assert not set(second.praise["label"]) & (friction - set(first.praise["label"]))
+    assert "General dissatisfaction (no cause named)" not in set(second.praise["label"])
+    assert any("fabric" in label.lower() for label in second.praise["label"])

@@ -63,7 +63,9 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
     ``segments`` (the mentions) need ``text``, ``theme_id``, ``parent_id``, ``sentiment``
     and ``kind``; ``embeddings`` are theirs (same rows).  ``fixed_labels`` (theme id ->
     name) and ``fixed_parent_labels`` (parent id -> name) are names that must not change:
-    a taxonomy's, an analyst's renames, a saved model's.  ``counts``: the phrases of the
+    a taxonomy's, an analyst's renames, a saved model's; they name the friction rows (the
+    model names a theme after its complaints), while praise rows are always named by their
+    praise.  ``counts``: the phrases of the
     mentions' texts, counted beforehand (:class:`~feedback_mining.themes.keywords.PhraseCounts`).
     """
     from . import score_themes
@@ -98,7 +100,8 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
             table = describe_groups(sub["text"].tolist(), group[mask], embeddings[mask],
                                     kind=kind, n_keywords=n_keywords, n_examples=n_examples,
                                     labeler=labeler,
-                                    fixed=fixed_labels if level == "detail" else {},
+                                    fixed=fixed_labels if level == "detail"
+                                    and kind == FRICTION else {},
                                     sentiment=sub["sentiment"].to_numpy(float),
                                     negative_below=sentiment.negative_below,
                                     topic=topic if kind == FRICTION else None,
@@ -128,9 +131,13 @@ def build_views(segments: pd.DataFrame, documents: pd.DataFrame, model_themes: p
                 extra = {"theme_segments": scores.theme_segments, "trend": scores.trend}
     for kind in (FRICTION, PRAISE):
         top = out[(kind, "top")]
-        _name_parents(top, out[(kind, "detail")], fixed_parent_labels,
-                      known=fixed_labels, cue=STATED_PROBLEM if kind == FRICTION else None)
-        named = top["theme_id"].astype(int).isin(list(fixed_parent_labels))
+        # names that must not change are the friction ranking's; a praise row is named by
+        # its praise ("App keeps crashing" is no name for what customers like)
+        fixed_top = fixed_parent_labels if kind == FRICTION else {}
+        _name_parents(top, out[(kind, "detail")], fixed_top,
+                      known=fixed_labels if kind == FRICTION else {},
+                      cue=STATED_PROBLEM if kind == FRICTION else None)
+        named = top["theme_id"].astype(int).isin(list(fixed_top))
         top.loc[top["general"] & ~named, "label"] = GENERAL_NAMES[kind]
     _dedupe(out)
     for kind in (FRICTION, PRAISE):
