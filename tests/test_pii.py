@@ -91,9 +91,17 @@ def test_unknown_region_names_the_setting():
         PiiRedactor(phone_regions=["XX"]).fit()
 
 
-def test_person_needs_a_name_model(redactor):
-    # no model configured: names are not guessed
+def test_person_needs_a_name_model_unless_after_a_title(redactor):
+    # no model configured: a bare name is not guessed...
     assert redactor.redact("Anna Smith was rude")[1] == {}
+    # ...but a name after a title is one (the title stays)
+    assert redactor.redact("Thanks to Mr Anders Berg Holm, my rider") == (
+        "Thanks to Mr [PERSON], my rider", {"PERSON": 1})
+    assert redactor.redact("mr berg sang a song, ms. lee too")[0] == \
+        "mr [PERSON] sang a song, ms. [PERSON] too"
+    for text in ["I miss the old app", "thank you sir for the help", "Dr. is in today",
+                 "my size is ms"]:
+        assert redactor.redact(text) == (text, {}), text
 
 
 def test_person_with_a_user_supplied_spacy_pipeline(tmp_path):
