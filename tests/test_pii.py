@@ -104,6 +104,18 @@ def test_person_needs_a_name_model_unless_after_a_title(redactor):
         assert redactor.redact(text) == (text, {}), text
 
 
+def test_a_name_after_a_role_or_before_customer_service_is_redacted(redactor):
+    assert redactor.redact("The rider Oskarsson was polite, agent named Brunhilde too")[0] \
+        == "The rider [PERSON] was polite, agent named [PERSON] too"
+    assert redactor.redact("Ingrid from customer service sorted it") == (
+        "[PERSON] from customer service sorted it", {"PERSON": 1})
+    # an English word after a role is no name, and a name is not looked for across lines
+    for text in ["the driver was nice", "driver Nice guy", "Driver Overcharged me",
+                 "Lack of customer service", "Disappointed at the customer service",
+                 "the driver\nGrab was late"]:
+        assert redactor.redact(text) == (text, {}), text
+
+
 def test_person_with_a_user_supplied_spacy_pipeline(tmp_path):
     import spacy
 

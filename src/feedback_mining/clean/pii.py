@@ -17,8 +17,10 @@ What is caught, and how (see ``docs/pii.md`` for the limits):
 - ``[ADDRESS]``: street addresses in US/UK, German and French styles, postcodes that follow
   them, and US military addresses.
 - ``[PERSON]``: a name after a title ("Mr Berg" -> "Mr [PERSON]", "ms lee", "Dr. Anna
-  Smith"); any other name only when a spaCy model with a named-entity recogniser is given
-  (``name_model``): none is bundled, so "Anna Smith was rude" is not caught by default.
+  Smith"), after a role or before "from customer service" ("the rider Oskarsson", "Ingrid
+  from customer service"; :mod:`.names`); any other name only when a spaCy model with a
+  named-entity recogniser is given (``name_model``): none is bundled, so "Anna Smith was
+  rude" is not caught by default.
 
 Ordinary numbers ("2 weeks", "size 12", "$45.99", "order arrived 3 days late") are left alone.
 """
@@ -35,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ConfigError, ModelError, config_error
+from .names import ROLE_SIGNAL, TITLE_SIGNAL, role_names, titled_names
 
 TYPES = (
     "EMAIL", "URL", "IBAN", "TRACKING_ID", "ORDER_ID", "ACCOUNT_ID", "CARD", "PHONE",
@@ -143,35 +146,8 @@ _DIGITS = re.compile(r"\d")
 # 7+ digits with short separators: cheap test before the phone matchers run
 _PHONE_CANDIDATE = re.compile(r"\d(?:[\s().\-/]{0,3}\d){6,}")
 _COUNTRY_PREFIX = re.compile(r"(?:\+|\b00)\d{1,3}[ .-]?$")
-# A name after a title ("Mr Berg", "ms lee", "Dr. Anna Smith", "Miss Tan"): the name is
-# replaced, the title kept ("Mr [PERSON]").  "Miss", "Sir" and "Madam" are also words ("I
-# miss the old app", "thank you sir"), so they count only capitalised, before a capitalised
-# name; further names are capitalised words and initials ("Mr Anders Berg Holm", "Mr. Tan
-# Y. C").
-_NAME = r"[A-Za-z][A-Za-z'’-]+"
-_TITLED_NAME = re.compile(
-    r"(?<![\w@])(?:(?i:mr|mrs|ms|mdm|dr|mister|madame)\.?\s+(?P<lower>(?:[A-Z]\.\s?)*" + _NAME + r")"
-    r"|(?:Miss|Sir|Madam|Mx)\.?\s+(?P<upper>[A-Z][a-z'’-]+))"
-    r"(?P<more>(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.(?:\s?[A-Z]\.?)?)(?![\w'’-])){0,3})"
-)
-_TITLE_SIGNAL = re.compile(r"(?i:\b(?:mr|mrs|ms|mdm|dr|mister|madame)\b)|\b(?:Miss|Sir|Madam|Mx)\b")
 _ANY_SIGNAL = re.compile(r"[@]|\d|www\.|://|\.[a-z]{2,}\b|(?i:rue|avenue|boulevard)"
                          r"|(?i:\b(?:mr|mrs|ms|mdm|dr|mister|madame)\b)|\b(?:Miss|Sir|Madam|Mx)\b")
-
-
-def _titled_names(text: str) -> list[Finding]:
-    """Names after a title; a stop word after the title is no name ("Dr. is in")."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    out = []
-    for m in _TITLED_NAME.finditer(text):
-        first = m.group("lower") or m.group("upper")
-        if first.lower() in ENGLISH_STOP_WORDS:
-            continue
-        start = m.start("lower") if m.group("lower") else m.start("upper")
-        out.append(Finding(start, m.end("more") if m.group("more") else start + len(first),
-                           "PERSON"))
-    return out
 
 
 @dataclass(frozen=True)
@@ -292,7 +268,8 @@ class PiiRedactor:
         """Return the non-overlapping findings in ``text``, in order."""
         if not hasattr(self, "types_"):
             self.fit()
-        if not text or (self.nlp_ is None and not _ANY_SIGNAL.search(text)):
+        if not text or (self.nlp_ is None and not _ANY_SIGNAL.search(text)
+                        and not ROLE_SIGNAL.search(text)):
             return []
         found: list[Finding] = []
         types = self.types_
@@ -315,8 +292,10 @@ class PiiRedactor:
                             found.append(Finding(m.start(), m.end(), key))
             if "PHONE" in types and _PHONE_CANDIDATE.search(text):
                 found += self._phones(text)
-        if "PERSON" in types and _TITLE_SIGNAL.search(text):
-            found += _titled_names(text)
+        if "PERSON" in types and TITLE_SIGNAL.search(text):
+            found += [Finding(a, b, "PERSON") for a, b in titled_names(text)]
+        if "PERSON" in types and ROLE_SIGNAL.search(text):
+            found += [Finding(a, b, "PERSON") for a, b in role_names(text)]
         if self.nlp_ is not None:
             doc = self.nlp_(text)
             found += [Finding(e.start_char, e.end_char, "PERSON") for e in doc.ents
