@@ -104,6 +104,13 @@ def test_long_tables_continue_and_long_labels_are_shortened(tmp_path):
     assert long.endswith(ELLIPSIS) and len(long) < len(result.themes["label"][1])
     bottom = max(sh.top + sh.height for s, _ in pages for sh in s.shapes if sh.has_table)
     assert bottom <= prs.slide_height
+    notes = [sh.text_frame.text for sh in pages[0][0].shapes
+             if sh.has_text_frame and "appendix" in sh.text_frame.text]
+    assert notes == ["Themes 16 to 40 are in the appendix."]
+    one_more = Presentation(str(many_themes(sample_result(), 16).to_pptx(tmp_path / "16.pptx",
+                                                                         top_themes=1)))
+    assert "Theme 16 is in the appendix." in [
+        sh.text_frame.text for sh in _table_slides(one_more)[0][0].shapes if sh.has_text_frame]
     for frame, width, height in _texts(prs):
         for para in frame.paragraphs:
             for run in para.runs:
@@ -196,6 +203,20 @@ def test_the_table_says_which_themes_are_known_and_which_new(tmp_path):
     assert origin == ["new" if i % 3 == 0 else "known" for i in range(n)]
     page = result.to_html(tmp_path / "m.html").read_text(encoding="utf-8")
     assert ">Origin<" in page and ">known<" in page
+
+
+def test_mentions_in_no_theme_are_said_on_the_title_slide_and_the_page(tmp_path):
+    result = sample_result()
+    title = " ".join(sh.text_frame.text for sh in Presentation(str(result.to_pptx(
+        tmp_path / "a.pptx", top_themes=1))).slides[0].shapes if sh.has_text_frame)
+    assert "in no theme" not in title  # every mention has a theme
+    result.summary["mentions"] = 400
+    result.summary["mentions_without_theme"] = 52  # a saved model's run leaves some out
+    title = " ".join(sh.text_frame.text for sh in Presentation(str(result.to_pptx(
+        tmp_path / "b.pptx", top_themes=1))).slides[0].shapes if sh.has_text_frame)
+    assert "52 mentions (13%) in no theme" in title
+    page = result.to_html(tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "Mentions in no theme" in page and "52 (13%)" in page
 
 
 def test_quotes_lead_with_the_themes_complaints():

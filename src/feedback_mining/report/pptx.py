@@ -92,8 +92,10 @@ def write_pptx(result: Result, path: str | Path, *, template: str | Path | None 
     if not drivers.empty:
         deck.contact_slide(result, drivers[drivers["theme_id"].isin(friction["theme_id"])])
     deck.table_slides(result, friction.head(TABLE_ROWS), "Top friction themes, ranked by priority",
-                      note=(f"Themes {TABLE_ROWS + 1} to {len(friction)} are in the appendix."
-                            if len(friction) > TABLE_ROWS else None))
+                      note=(None if len(friction) <= TABLE_ROWS else
+                            f"Theme {len(friction)} is in the appendix."
+                            if len(friction) == TABLE_ROWS + 1 else
+                            f"Themes {TABLE_ROWS + 1} to {len(friction)} are in the appendix."))
     deck.changes_slide(result)
     for _, row in friction.head(max(0, int(top_themes))).iterrows():
         deck.theme_slide(result, row, n_quotes)
