@@ -27,20 +27,20 @@ TITLE_SIGNAL = re.compile(r"(?i:\b(?:mr|mrs|ms|mdm|dr|mister|madame)\b)|\b(?:Mis
 # not an English word (spaCy's lookup tables), so "driver Nice" or "Lack of customer
 # service" stay; one line at a time.
 _CAPS = r"[A-Z][a-z'’-]+"
+_ROLES = (r"driver|rider|agent|courier|delivery[ \t]+(?:guy|man|boy|person|driver|rider)|staff|"
+          r"officer|representative|rep|csr|advisor|adviser|operator|uncle|auntie|aunty|manager|"
+          r"supervisor|technician|cashier|waiter|waitress|consultant|specialist|associate")
+_SUPPORT = (r"customer[ \t]+(?:service|support|care)|support|help[ \t]*desk|"
+            r"call[ \t]+cent(?:er|re)")
 _ROLE_NAME = re.compile(
-    r"\b(?i:driver|rider|agent|courier|delivery[ \t]+(?:guy|man|boy|person|driver|rider)|staff|"
-    r"officer|representative|rep|csr|advisor|adviser|operator|uncle|auntie|aunty|manager|"
-    r"supervisor|technician|cashier|waiter|waitress|consultant|specialist|associate)"
+    r"\b(?i:" + _ROLES + r")"
     r"(?:[ \t]*,)?[ \t]+(?:(?i:named|called)[ \t]+)?(?P<name>" + _CAPS + r"(?:[ \t]+" + _CAPS
     + r"){0,3})\b"
     r"|(?<![\w.])(?P<before>" + _CAPS + r"(?:[ \t]+" + _CAPS + r")?)[ \t]+(?i:from|at)[ \t]+"
-    r"(?:(?i:the|your)[ \t]+)?(?i:customer[ \t]+(?:service|support|care)|support|help[ \t]*desk|"
-    r"call[ \t]+cent(?:er|re))\b"
+    r"(?:(?i:the|your)[ \t]+)?(?i:" + _SUPPORT + r")\b"
 )
-ROLE_SIGNAL = re.compile(
-    r"(?i:driver|rider|agent|courier|delivery|staff|officer|representative|\brep\b|csr|advis|"
-    r"operator|uncle|aunt|manager|supervisor|technician|cashier|waiter|waitress|consultant|"
-    r"specialist|associate|customer|support|help\s*desk|call\s+cent)")
+# a cheap test before the pattern: every match holds one of these
+ROLE_SIGNAL = re.compile(r"(?i:" + _ROLES + "|" + _SUPPORT + ")")
 
 
 @lru_cache(maxsize=1)

@@ -146,8 +146,7 @@ _DIGITS = re.compile(r"\d")
 # 7+ digits with short separators: cheap test before the phone matchers run
 _PHONE_CANDIDATE = re.compile(r"\d(?:[\s().\-/]{0,3}\d){6,}")
 _COUNTRY_PREFIX = re.compile(r"(?:\+|\b00)\d{1,3}[ .-]?$")
-_ANY_SIGNAL = re.compile(r"[@]|\d|www\.|://|\.[a-z]{2,}\b|(?i:rue|avenue|boulevard)"
-                         r"|(?i:\b(?:mr|mrs|ms|mdm|dr|mister|madame)\b)|\b(?:Miss|Sir|Madam|Mx)\b")
+_ANY_SIGNAL = re.compile(r"[@]|\d|www\.|://|\.[a-z]{2,}\b|(?i:rue|avenue|boulevard)")
 
 
 @dataclass(frozen=True)
@@ -268,8 +267,8 @@ class PiiRedactor:
         """Return the non-overlapping findings in ``text``, in order."""
         if not hasattr(self, "types_"):
             self.fit()
-        if not text or (self.nlp_ is None and not _ANY_SIGNAL.search(text)
-                        and not ROLE_SIGNAL.search(text)):
+        if not text or (self.nlp_ is None and not any(
+                p.search(text) for p in (_ANY_SIGNAL, TITLE_SIGNAL, ROLE_SIGNAL))):
             return []
         found: list[Finding] = []
         types = self.types_

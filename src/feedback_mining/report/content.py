@@ -292,16 +292,18 @@ def title_lines(result: Result) -> list[str]:
         lines.append(f"Period: {span[0]:%d %b %Y} to {span[1]:%d %b %Y}")
     lines.append(f"{s.get('rows_kept', 0):,} verbatims analysed of {s.get('rows_read', 0):,} "
                  f"read · {s.get('themes', len(result.themes)):,} themes"
-                 + (f" · {unthemed_words(s)}" if unthemed_words(s) else ""))
+                 + (" · {:,} mentions ({:.0%}) in no theme".format(*unthemed(s))
+                    if unthemed(s) else ""))
     return lines
 
 
-def unthemed_words(summary) -> str:
-    """``"695 mentions (13%) in no theme"`` when some mentions fit no theme (a saved model's
-    run, the fast path), else empty: how much of what customers said the tables leave out."""
+def unthemed(summary) -> tuple[int, float] | None:
+    """The mentions that fit no theme (a saved model's run, the fast path) and their share
+    of all mentions; ``None`` when every mention has one: how much of what customers said
+    the tables leave out."""
     n, total = int(summary.get("mentions_without_theme", 0) or 0), int(
         summary.get("mentions", 0) or 0)
-    return f"{n:,} mentions ({n / total:.0%}) in no theme" if n and total else ""
+    return (n, n / total) if n and total else None
 
 
 def overview_figures(result: Result) -> list[tuple[str, str]]:
@@ -314,9 +316,8 @@ def overview_figures(result: Result) -> list[tuple[str, str]]:
         ("Set aside", f"{s.get('rows_set_aside', 0):,}"),
         ("Themes", f"{s.get('themes', len(result.themes)):,}"),
     ]
-    if unthemed_words(s):
-        n = int(s["mentions_without_theme"])
-        figures.append(("Mentions in no theme", f"{n:,} ({n / int(s['mentions']):.0%})"))
+    if unthemed(s):
+        figures.append(("Mentions in no theme", "{:,} ({:.0%})".format(*unthemed(s))))
     if o.get("sentiment_mean") is not None:
         figures.append(("Mean sentiment (-1 to +1)", _num("{:+.2f}")(o["sentiment_mean"])))
     if o.get("share_negative") is not None:

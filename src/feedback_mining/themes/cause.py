@@ -25,6 +25,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .labels import GENERIC, STOP, tokenize
+
 # What a label should say: a problem in words (a negation, a word of failure, waiting or
 # error, a price, "too" + an adjective), not how bad it felt ("worst", "terrible"): the
 # PhraseLabeler of friction rows prefers phrases that match it (score.kinds).
@@ -85,8 +87,6 @@ def names_cause(text: str) -> bool:
     ...                           "The app keeps crashing", "Rude!"]]
     [True, True, True, True, True]
     """
-    from .labels import GENERIC, STOP, tokenize  # scikit-learn's stop list: loaded on use
-
     lexicon = vader_lexicon()
     for token in tokenize(text):
         if token in STOP or token in GENERIC or token in GENERAL_WORDS or token.isdigit() \
