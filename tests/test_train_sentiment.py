@@ -26,6 +26,15 @@ REAL = {"food": (FOOD_SEGMENTS, ROOT / "benchmarks" / "data" / "food_test_segmen
 # every training file of real sentences, with the domain its held-out file belongs to
 TRAINING = {**REAL, "food support calls": (SUPPORT_CALLS, REAL["food"][1])}
 DATA = ROOT.parent / "shared" / "data"
+
+
+def needs_shared_data(test):
+    """Marks a test that reads ../shared/data, and skips it where there is none."""
+    skip = pytest.mark.skipif(not DATA.is_dir(),
+                              reason="needs ../shared/data (not in a user's clone)")
+    return pytest.mark.shared_data(skip(test))
+
+
 _spec = importlib.util.spec_from_file_location("train_sentiment",
                                                ROOT / "scripts" / "train_sentiment.py")
 train_sentiment = importlib.util.module_from_spec(_spec)
@@ -34,6 +43,14 @@ _scored_spec = importlib.util.spec_from_file_location("scored_sentences",
                                                       ROOT / "tests" / "test_sentiment.py")
 scored_sentences = importlib.util.module_from_spec(_scored_spec)
 _scored_spec.loader.exec_module(scored_sentences)
+
+
+def _script(path: Path):
+    """A script of the repository, imported as a module."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _key(text: str) -> str:
@@ -89,14 +106,10 @@ def test_real_segments_hold_each_class_with_valid_labels_once(domain):
     assert low["neutral"] >= 10, low
 
 
-@pytest.mark.shared_data
-@pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data (not in a user's clone)")
+@needs_shared_data
 @pytest.mark.parametrize("domain", sorted(TRAINING))
 def test_real_segments_come_only_from_training_reviews_and_not_the_held_back_ones(domain):
-    spec = importlib.util.spec_from_file_location(
-        "draw_food_segments", ROOT / "scripts" / "data" / "draw_food_segments.py")
-    draw = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(draw)
+    draw = _script(ROOT / "scripts" / "data" / "draw_food_segments.py")
     if domain.startswith("food"):
         food = draw.sd.food_reviews(DATA)
         food = food[food["english"]]
@@ -240,3 +253,41 @@ def test_shared_layers_stay_the_embedders_and_are_not_stored(tmp_path):
     stored = load_file(str(tmp_path / "model.safetensors"))
     assert not any(k.startswith(("encoder.layer.0.", "encoder.layer.1.")) for k in stored)
     assert "encoder.layer.2.output.dense.weight" in stored and "head.weight" in stored
+
+
+READ_REVIEWS = {d: ROOT / "benchmarks" / "data" / f"{d}_test_reviews_read.csv"
+                for d in ("food", "clothing")}
+
+
+@pytest.mark.parametrize("domain", sorted(READ_REVIEWS))
+def test_the_reviews_read_by_people_hold_three_readings_of_120_reviews_per_star_class(domain):
+    frame = pd.read_csv(READ_REVIEWS[domain], keep_default_na=False)
+    band = pd.cut(frame["rating"], [0, 2, 3, 5], labels=["1-2", "3", "4-5"])
+    assert band.value_counts().to_dict() == {"1-2": 120, "3": 120, "4-5": 120}
+    assert frame["id"].is_unique and frame["text"].is_unique
+    for reader in ("reader_a", "reader_b", "star_guess"):
+        assert set(frame[reader]) == {"negative", "neutral", "positive"}, reader
+    # the stars are what the readers could not see: no sentence of the training files either
+    for train_path, _ in TRAINING.values():
+        train = pd.read_csv(train_path, keep_default_na=False)
+        sentences = set(train["text"].map(_key))
+        inside = [i for i, t in zip(frame["id"], frame["text"].map(_key), strict=True)
+                  if any(s and s in t for s in sentences if len(s) > 40)]
+        assert not inside, f"{domain} reviews {inside} hold a training sentence of {train_path.name}"
+
+
+@needs_shared_data
+@pytest.mark.parametrize("domain", sorted(READ_REVIEWS))
+def test_the_reviews_read_by_people_come_from_the_held_back_split(domain):
+    draw = _script(ROOT / "benchmarks" / "data" / "draw_test_reviews.py")
+    if domain == "food":
+        held = draw.sd.food_test(DATA)
+    else:
+        reviews = draw.sd.reviews(DATA)
+        held = reviews[reviews["split"] == "test"]
+    frame = pd.read_csv(READ_REVIEWS[domain], keep_default_na=False)
+    rating = dict(zip(held["text"], held["rating"], strict=False))
+    outside = frame[~frame["text"].isin(rating)]["id"].tolist()
+    assert not outside, f"{domain} reviews {outside} are not in the held-back split"
+    assert frame["rating"].tolist() == frame["text"].map(rating).tolist()
+
