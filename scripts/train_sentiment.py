@@ -214,6 +214,23 @@ def _times(repeat: list[int]) -> str:
     return str(repeat[0]) if len(set(repeat)) == 1 else " / ".join(map(str, repeat))
 
 
+def environment() -> dict[str, str]:
+    """The versions that decide the trained numbers. The same command from the same model gave
+    weights within fp16 rounding of the shipped ones, not equal, with other library versions
+    (2026-12-02), and cut-offs chosen on a flat optimum moved with them; a rerun that should
+    match bit for bit needs these."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version(), "machine": platform.machine()}
+    for package in ("torch", "transformers", "tokenizers", "onnxruntime", "onnx", "numpy",
+                    "scikit-learn", "safetensors"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
 def _jsonable(value):
     """An argument as config.json holds it: paths (also a list of them) as strings."""
     if isinstance(value, list):
@@ -514,6 +531,7 @@ def main() -> None:
         "head": {"weights": "head.safetensors",
                  "input": "L2-normalised all-MiniLM-L6-v2 sentence embeddings"},
         "training": {k: _jsonable(v) for k, v in vars(args).items() if k not in ("data", "out")},
+        "environment": environment(),
     }
     (args.out / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
 
@@ -568,6 +586,10 @@ def write_data_card(args, config, n_sst, rev_fit, n_val, n_head_rev, extra, n_fo
         "TOKENIZERS_PARALLELISM=false \\",
         "    PYTHONPATH=src python " + " ".join(["scripts/train_sentiment.py", *sys.argv[1:]]),
         "```",
+        "",
+        "Versions (`environment` in config.json; other versions gave weights within fp16 "
+        "rounding of a run's, not equal): "
+        + ", ".join(f"{k} {v}" for k, v in config["environment"].items()) + ".",
         "",
         "## Models",
         "",

@@ -291,3 +291,14 @@ def test_the_reviews_read_by_people_come_from_the_held_back_split(domain):
     assert not outside, f"{domain} reviews {outside} are not in the held-back split"
     assert frame["rating"].tolist() == frame["text"].map(rating).tolist()
 
+
+def test_a_training_run_records_the_versions_that_decide_its_numbers():
+    # the same command with other library versions gave weights within fp16 rounding, not
+    # equal (2026-12-02): config.json and the data card name the versions of a run
+    import torch
+    import transformers
+
+    found = train_sentiment.environment()
+    assert found["torch"] == torch.__version__
+    assert found["transformers"] == transformers.__version__
+    assert {"python", "onnxruntime", "numpy", "scikit-learn"} <= set(found)
