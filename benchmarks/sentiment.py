@@ -276,10 +276,12 @@ def print_read_reviews(scorers: dict, encode, domain: str, stars: pd.Series) -> 
         return
     frame = pd.read_csv(path, keep_default_na=False)
     classes = list(sd.CLASSES)
-    y = np.array(classes)[np.where(frame["rating"] <= 2, 0, np.where(frame["rating"] == 3, 1, 2))]
-    share = stars.value_counts(normalize=True).reindex(range(3), fill_value=0).to_numpy()
-    drawn = pd.Series(y).map(pd.Series(y).value_counts(normalize=True)).to_numpy()
-    weight = share[[classes.index(c) for c in y]] / drawn
+    label = sd.star_label(frame["rating"])
+    y = np.array(classes)[label]
+    # each drawn review stands for its star class's share of the whole set
+    share = np.bincount(stars, minlength=3) / len(stars)
+    drawn = np.bincount(label, minlength=3) / len(label)
+    weight = share[label] / drawn[label]
 
     def f1(truth, pred, w=None):
         return f1_score(truth, pred, labels=classes, average="macro", sample_weight=w,

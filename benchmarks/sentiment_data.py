@@ -27,6 +27,12 @@ UCI = {
 CLASSES = ("negative", "neutral", "positive")
 
 
+def star_label(rating) -> np.ndarray:
+    """The 3-class label of 1-5 star ratings: 0 for 1-2 stars, 1 for 3, 2 for 4-5."""
+    rating = np.asarray(rating)
+    return np.where(rating <= 2, 0, np.where(rating == 3, 1, 2))
+
+
 def _bucket(row: int, salt: str) -> int:
     return zlib.crc32(f"{salt}:{row}".encode()) % 100
 
@@ -66,7 +72,7 @@ def reviews(data: Path = DATA) -> pd.DataFrame:
     raw = raw[raw["text"].notna()]
     raw["text"] = raw["text"].astype(str).str.strip()
     frame = raw[raw["text"] != ""][["row", "text", "rating"]].reset_index(drop=True)
-    frame["label"] = np.where(frame["rating"] <= 2, 0, np.where(frame["rating"] == 3, 1, 2))
+    frame["label"] = star_label(frame["rating"])
     test = frame["row"].map(lambda r: _bucket(r, "sentiment-holdout") < 30)
     val = frame["row"].map(lambda r: _bucket(r, "sentiment-validation") < 15) & ~test
     frame["split"] = np.where(test, "test", np.where(val, "val", "train"))
@@ -129,7 +135,7 @@ def food_reviews(data: Path = DATA) -> pd.DataFrame:
     raw = raw[raw["text"] != ""]
     frame = raw[["app", "date", "title", "text", "rating"]].reset_index(drop=True)
     frame["rating"] = frame["rating"].astype(int)
-    frame["label"] = np.where(frame["rating"] <= 2, 0, np.where(frame["rating"] == 3, 1, 2))
+    frame["label"] = star_label(frame["rating"])
     frame["english"] = [lang in (None, "en") for lang in detect_languages(frame["text"])]
     year = pd.to_datetime(frame["date"], errors="coerce").dt.year
     frame["food_era"] = ~((frame["app"] == "GrabFood") & (year < 2019))
